@@ -1,0 +1,5 @@
+/**
+ * Messages between the extension and its webviews, one module per panel, each message with a
+ * runtime guard: webview messages carry text taken from the workspace, so nothing is used unchecked.
+ */
+export * from './protocol/guards';

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { log } from './features/log';
+import * as playground from './features/playground';
 
 /** Each feature file exports `register(context): Disposable`; activation wires them, nothing else. */
 const features: ReadonlyArray<{ name: string; register: (context: vscode.ExtensionContext) => vscode.Disposable }> = [
+  { name: 'Playground', register: playground.register },
 ];
 
 export function activate(context: vscode.ExtensionContext): void {

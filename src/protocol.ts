@@ -3,3 +3,4 @@
  * runtime guard: webview messages carry text taken from the workspace, so nothing is used unchecked.
  */
 export * from './protocol/guards';
+export * from './protocol/playground';

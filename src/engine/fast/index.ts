@@ -2,8 +2,46 @@
  * Fast float32 kernels (WebAssembly SIMD and tuned TypeScript), owned by the speed work. The
  * reference kernels in engine/ call these hooks first and fall back to their own loops when a hook
  * returns false (not handled), so every hook may decline any case it does not cover.
+ *
+ * Dispatch: tiny convs run direct loops (no setup cost); depthwise convs a direct SIMD kernel;
+ * everything else an implicit GEMM on WebAssembly SIMD, or on plain TypeScript where WebAssembly
+ * SIMD is unavailable.
  */
 import type { ConvInfo } from '../convInfo';
+import { convDirect } from './direct';
+import { convDepthwise, depthwiseApplies } from './depthwise';
+import { convGemm } from './gemmConv';
+import type { Kernels, SimdKernels } from './kernels';
+import { maxPoolApplies, maxPoolSimd } from './maxPool';
+import { ScalarKernels } from './scalarKernels';
+import { createWasmKernels } from './wasmKernels';
+
+/** Below this many multiply-adds the direct loops win (measured: bench W1 and the crossover). */
+const DIRECT_MACS = 4096;
+
+export type FastMode = 'auto' | 'scalar' | 'off';
+
+let mode: FastMode = 'auto';
+let simd: SimdKernels | null | undefined; // undefined: not tried yet
+let scalar: ScalarKernels | undefined;
+
+/**
+ * 'auto' uses WebAssembly SIMD when the host has it, 'scalar' forces the TypeScript kernels (the
+ * fallback path, for benchmarks and tests), 'off' declines everything (the reference runs).
+ */
+export function setFastMode(m: FastMode): void {
+  mode = m;
+}
+
+/** The SIMD kernels if this host can run them (compiled once), else null. */
+export function simdKernels(): SimdKernels | null {
+  if (simd === undefined) simd = createWasmKernels();
+  return simd;
+}
+
+function kernels(): Kernels {
+  return (mode === 'auto' && simdKernels()) || (scalar ??= new ScalarKernels());
+}
 
 /**
  * Cross-correlation with zero padding, already resolved in `info` (paddingMode 'zeros', no kernel
@@ -11,12 +49,39 @@ import type { ConvInfo } from '../convInfo';
  * `bias` `[C_out]` or null, `y` `[N, C_out, H_out, W_out]` to be fully written. Returns true when
  * it wrote `y`, false to let the reference kernel run.
  */
-export function conv2dFloat32(
-  _info: ConvInfo,
-  _x: Float32Array,
-  _w: Float32Array,
-  _bias: Float32Array | null,
-  _y: Float32Array,
-): boolean {
-  return false;
+export function conv2dFloat32(info: ConvInfo, x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array): boolean {
+  if (mode === 'off' || info.op !== 'conv2d' || info.flipKernel || info.paddingMode !== 'zeros') return false;
+  if (y.length === 0) return true;
+  const macs = y.length * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
+  if (macs <= DIRECT_MACS) {
+    convDirect(info, x, w, bias, y);
+    return true;
+  }
+  const kern = kernels();
+  try {
+    if (kern.simd && depthwiseApplies(info)) convDepthwise(kern as SimdKernels, info, x, w, bias, y);
+    else convGemm(kern, info, x, w, bias, y);
+  } catch (e) {
+    if (e instanceof RangeError) return false; // the heap could not grow: let the reference try
+    throw e;
+  }
+  return true;
+}
+
+/**
+ * max_pool2d values (no indices) as resolved in `info`; `x` `[N, C, H, W]`, `y` `[N, C, H_out, W_out]`
+ * to be fully written. Returns false to let the reference kernel run (no SIMD, other strides).
+ */
+export function maxPool2dFloat32(info: ConvInfo, x: Float32Array, y: Float32Array): boolean {
+  if (mode !== 'auto' || !maxPoolApplies(info)) return false;
+  const kern = simdKernels();
+  if (kern === null) return false;
+  if (y.length === 0) return true;
+  try {
+    maxPoolSimd(kern, info, x, y);
+  } catch (e) {
+    if (e instanceof RangeError) return false;
+    throw e;
+  }
+  return true;
 }

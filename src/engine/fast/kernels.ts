@@ -1,0 +1,51 @@
+/**
+ * The contract between the conv drivers (gemmConv.ts, depthwise.ts, maxPool.ts) and a kernel set:
+ * WebAssembly SIMD (wasmKernels.ts) or plain TypeScript (scalarKernels.ts). Both work on one heap
+ * of bytes addressed by byte offsets, so a driver lays out its buffers once and either set runs.
+ */
+
+export interface Kernels {
+  /** True for the WebAssembly SIMD set (it also has `depthwise` and `maxPool`). */
+  readonly simd: boolean;
+  /** Views of the heap. `reserve` may replace them: read them after it. */
+  readonly f32: Float32Array;
+  readonly i32: Int32Array;
+  /** Makes the heap at least `bytes` long (contents beyond what was written are unspecified). */
+  reserve(bytes: number): void;
+  /**
+   * C[4·mt × 8·nt] = (first ? bias : C) + A·B for packed panels: A holds mt panels of kc × 4
+   * floats, B nt panels of kc × 8; C rows are `ldc` bytes apart, bias holds 4·mt floats.
+   */
+  gemm(a: number, b: number, kc: number, mt: number, nt: number, c: number, ldc: number, bias: number, first: number): void;
+  /**
+   * Packs kc rows × columns [j0, j0 + nc) of the implicit im2col matrix of a padded image into
+   * 8-column panels, zeros past nc. Row k starts at byte `i32[koff/4 + k]` of the image; column j
+   * is output pixel (j / ow, j % ow) at byte (j / ow)·rowStep + (j % ow)·colStep. `cols`: 32 bytes of scratch.
+   */
+  packB(dst: number, img: number, koff: number, kc: number, j0: number, nc: number, ow: number, rowStep: number, colStep: number, cols: number): void;
+  /** Copies planes of h×w floats into hp×wp planes at (top, left), the border filled with `value`. */
+  pad(dst: number, src: number, planes: number, h: number, w: number, hp: number, wp: number, top: number, left: number, value: number): void;
+}
+
+/** The WebAssembly set adds direct kernels that only pay off with SIMD. */
+export interface SimdKernels extends Kernels {
+  readonly simd: true;
+  depthwise(dst: number, img: number, w: number, bias: number, oh: number, ow: number, rowStep: number, colStep: number, dilRow: number, dilCol: number, kh: number, kw: number): void;
+  maxPool(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, colStep: number, dilRow: number, dilCol: number, kh: number, kw: number): void;
+}
+
+/** Bytes the vector kernels may read or write past the end of a buffer. */
+export const SLACK = 256;
+
+/** Hands out 64-byte aligned byte ranges of the heap, in order. */
+export class HeapLayout {
+  private end = 64;
+  take(bytes: number): number {
+    const at = this.end;
+    this.end = at + Math.ceil((bytes + SLACK) / 64) * 64;
+    return at;
+  }
+  get bytes(): number {
+    return this.end;
+  }
+}

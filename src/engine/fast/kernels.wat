@@ -1,0 +1,294 @@
+;; Conv Lens float32 kernels: WebAssembly SIMD (128-bit), assembled at build time by
+;; scripts/build/wasm-kernels.mjs into kernels.generated.ts (a plain and a shared-memory variant).
+;;
+;; All pointers and strides are byte offsets into the imported memory. The TypeScript drivers
+;; (gemmConv.ts, depthwise.ts, maxPool.ts) lay out the buffers; the kernels never allocate.
+;; Several kernels write (and read) up to one vector past the end of a row: rows are processed in
+;; address order so the next row overwrites the spill, and the drivers leave slack after a buffer.
+(module
+  (import "env" "memory" (memory $mem 1 65536))
+
+  ;; C[4×8] = (first ? bias rows : C) + A·B over kc steps. A is a 4-row panel stored k-major
+  ;; (4 floats per k), B an 8-column panel (8 floats per k). 4×8 is the largest tile whose eight
+  ;; f32x4 accumulators, two B vectors and a broadcast stay in V8's 16 SIMD registers.
+  (func $tile (param $a i32) (param $b i32) (param $kc i32) (param $c i32) (param $ldc i32)
+              (param $bias i32) (param $first i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $b0 v128) (local $b1 v128) (local $av v128)
+    (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local.set $r1 (i32.add (local.get $c) (local.get $ldc)))
+    (local.set $r2 (i32.add (local.get $r1) (local.get $ldc)))
+    (local.set $r3 (i32.add (local.get $r2) (local.get $ldc)))
+    (if (local.get $first)
+      (then
+        (local.set $c00 (v128.load32_splat (local.get $bias)))
+        (local.set $c01 (local.get $c00))
+        (local.set $c10 (v128.load32_splat offset=4 (local.get $bias)))
+        (local.set $c11 (local.get $c10))
+        (local.set $c20 (v128.load32_splat offset=8 (local.get $bias)))
+        (local.set $c21 (local.get $c20))
+        (local.set $c30 (v128.load32_splat offset=12 (local.get $bias)))
+        (local.set $c31 (local.get $c30)))
+      (else
+        (local.set $c00 (v128.load (local.get $c)))
+        (local.set $c01 (v128.load offset=16 (local.get $c)))
+        (local.set $c10 (v128.load (local.get $r1)))
+        (local.set $c11 (v128.load offset=16 (local.get $r1)))
+        (local.set $c20 (v128.load (local.get $r2)))
+        (local.set $c21 (v128.load offset=16 (local.get $r2)))
+        (local.set $c30 (v128.load (local.get $r3)))
+        (local.set $c31 (v128.load offset=16 (local.get $r3)))))
+    (loop $k
+      (local.set $b0 (v128.load (local.get $b)))
+      (local.set $b1 (v128.load offset=16 (local.get $b)))
+      (local.set $av (v128.load32_splat (local.get $a)))
+      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $av) (local.get $b0))))
+      (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $av) (local.get $b1))))
+      (local.set $av (v128.load32_splat offset=4 (local.get $a)))
+      (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $av) (local.get $b0))))
+      (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $av) (local.get $b1))))
+      (local.set $av (v128.load32_splat offset=8 (local.get $a)))
+      (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $av) (local.get $b0))))
+      (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $av) (local.get $b1))))
+      (local.set $av (v128.load32_splat offset=12 (local.get $a)))
+      (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $av) (local.get $b0))))
+      (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $av) (local.get $b1))))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $b (i32.add (local.get $b) (i32.const 32)))
+      (br_if $k (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))
+    (v128.store (local.get $c) (local.get $c00))
+    (v128.store offset=16 (local.get $c) (local.get $c01))
+    (v128.store (local.get $r1) (local.get $c10))
+    (v128.store offset=16 (local.get $r1) (local.get $c11))
+    (v128.store (local.get $r2) (local.get $c20))
+    (v128.store offset=16 (local.get $r2) (local.get $c21))
+    (v128.store (local.get $r3) (local.get $c30))
+    (v128.store offset=16 (local.get $r3) (local.get $c31)))
+
+  ;; C[4·mt × 8·nt] (+)= packed A block · packed B block. Row panels outside, so one A panel
+  ;; (4·kc floats) stays in L1 while the B block streams from L2.
+  (func (export "gemm") (param $a i32) (param $b i32) (param $kc i32) (param $mt i32) (param $nt i32)
+                        (param $c i32) (param $ldc i32) (param $bias i32) (param $first i32)
+    (local $j i32) (local $bp i32) (local $cp i32)
+    (loop $rows
+      (local.set $bp (local.get $b))
+      (local.set $cp (local.get $c))
+      (local.set $j (local.get $nt))
+      (loop $cols
+        (call $tile (local.get $a) (local.get $bp) (local.get $kc) (local.get $cp) (local.get $ldc)
+                    (local.get $bias) (local.get $first))
+        (local.set $bp (i32.add (local.get $bp) (i32.shl (local.get $kc) (i32.const 5))))
+        (local.set $cp (i32.add (local.get $cp) (i32.const 32)))
+        (br_if $cols (local.tee $j (i32.sub (local.get $j) (i32.const 1)))))
+      (local.set $a (i32.add (local.get $a) (i32.shl (local.get $kc) (i32.const 4))))
+      (local.set $c (i32.add (local.get $c) (i32.shl (local.get $ldc) (i32.const 2))))
+      (local.set $bias (i32.add (local.get $bias) (i32.const 16)))
+      (br_if $rows (local.tee $mt (i32.sub (local.get $mt) (i32.const 1))))))
+
+  ;; Packs rows [0, kc) × columns [j0, j0 + nc) of the implicit im2col matrix of a padded image
+  ;; into 8-column panels (zeros past nc). Row k starts at byte koff[k] of the image; column j is
+  ;; output pixel (j / ow, j % ow), at byte (j / ow)·rowStep + (j % ow)·colStep. `cols` is 8 i32 of
+  ;; scratch. Panels inside one output row copy whole vectors (stride 1) or de-interleave (stride 2).
+  (func (export "pack_b") (param $dst i32) (param $img i32) (param $koff i32) (param $kc i32)
+                          (param $j0 i32) (param $nc i32) (param $ow i32) (param $rowStep i32)
+                          (param $colStep i32) (param $cols i32)
+    (local $j i32) (local $end i32) (local $oh i32) (local $x i32) (local $src i32)
+    (local $k i32) (local $o i32) (local $c i32) (local $jc i32) (local $v i32)
+    (local.set $end (i32.add (local.get $j0) (local.get $nc)))
+    (local.set $j (local.get $j0))
+    (loop $panels
+      (local.set $oh (i32.div_u (local.get $j) (local.get $ow)))
+      (local.set $x (i32.sub (local.get $j) (i32.mul (local.get $oh) (local.get $ow))))
+      (local.set $src (i32.add (local.get $img)
+        (i32.add (i32.mul (local.get $oh) (local.get $rowStep)) (i32.mul (local.get $x) (local.get $colStep)))))
+      (local.set $k (i32.const 0))
+      (block $done
+        (if (i32.and (i32.le_u (i32.add (local.get $j) (i32.const 8)) (local.get $end))
+                     (i32.le_u (i32.add (local.get $x) (i32.const 8)) (local.get $ow)))
+          (then
+            (if (i32.eq (local.get $colStep) (i32.const 4))
+              (then
+                (loop $k1
+                  (local.set $o (i32.add (local.get $src) (i32.load (i32.add (local.get $koff) (i32.shl (local.get $k) (i32.const 2))))))
+                  (v128.store (local.get $dst) (v128.load (local.get $o)))
+                  (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $o)))
+                  (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+                  (br_if $k1 (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $kc))))
+                (br $done)))
+            (if (i32.eq (local.get $colStep) (i32.const 8))
+              (then
+                (loop $k2
+                  (local.set $o (i32.add (local.get $src) (i32.load (i32.add (local.get $koff) (i32.shl (local.get $k) (i32.const 2))))))
+                  (v128.store (local.get $dst)
+                    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                      (v128.load (local.get $o)) (v128.load offset=16 (local.get $o))))
+                  (v128.store offset=16 (local.get $dst)
+                    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                      (v128.load offset=32 (local.get $o)) (v128.load offset=48 (local.get $o))))
+                  (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+                  (br_if $k2 (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $kc))))
+                (br $done)))))
+        ;; Any other panel: one source offset per column, -1 for columns past the block.
+        (local.set $c (i32.const 0))
+        (loop $setup
+          (local.set $jc (i32.add (local.get $j) (local.get $c)))
+          (if (i32.lt_u (local.get $jc) (local.get $end))
+            (then
+              (local.set $oh (i32.div_u (local.get $jc) (local.get $ow)))
+              (local.set $x (i32.sub (local.get $jc) (i32.mul (local.get $oh) (local.get $ow))))
+              (i32.store (i32.add (local.get $cols) (i32.shl (local.get $c) (i32.const 2)))
+                (i32.add (local.get $img) (i32.add (i32.mul (local.get $oh) (local.get $rowStep))
+                                                   (i32.mul (local.get $x) (local.get $colStep))))))
+            (else (i32.store (i32.add (local.get $cols) (i32.shl (local.get $c) (i32.const 2))) (i32.const -1))))
+          (br_if $setup (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 8))))
+        (loop $k3
+          (local.set $o (i32.load (i32.add (local.get $koff) (i32.shl (local.get $k) (i32.const 2)))))
+          (local.set $c (i32.const 0))
+          (loop $col
+            (local.set $v (i32.load (i32.add (local.get $cols) (i32.shl (local.get $c) (i32.const 2)))))
+            (f32.store (i32.add (local.get $dst) (i32.shl (local.get $c) (i32.const 2)))
+              (if (result f32) (i32.ge_s (local.get $v) (i32.const 0))
+                (then (f32.load (i32.add (local.get $v) (local.get $o))))
+                (else (f32.const 0))))
+            (br_if $col (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 8))))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+          (br_if $k3 (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $kc)))))
+      (br_if $panels (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $end)))))
+
+  ;; Fills n floats at p with v (scalar: only used for the narrow borders).
+  (func $fill (param $p i32) (param $n i32) (param $v f32)
+    (block $done
+      (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+      (loop $l
+        (f32.store (local.get $p) (local.get $v))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))
+
+  ;; Copies `planes` planes of h×w floats into hp×wp planes, the image at (top, left) and the
+  ;; rest filled with v (0 for conv, -inf for max pool). Rows copy as whole vectors; the spill past
+  ;; a row lands in its right border, which is filled after the copy.
+  (func (export "pad") (param $dst i32) (param $src i32) (param $planes i32) (param $h i32) (param $w i32)
+                       (param $hp i32) (param $wp i32) (param $top i32) (param $left i32) (param $v f32)
+    (local $r i32) (local $ir i32) (local $s i32) (local $d i32) (local $n i32)
+    (block $none
+      (br_if $none (i32.eqz (local.get $planes)))
+      (loop $plane
+        (local.set $r (i32.const 0))
+        (loop $row
+          (local.set $ir (i32.sub (local.get $r) (local.get $top)))
+          (if (i32.and (i32.ge_s (local.get $ir) (i32.const 0)) (i32.lt_s (local.get $ir) (local.get $h)))
+            (then
+              (call $fill (local.get $dst) (local.get $left) (local.get $v))
+              (local.set $s (i32.add (local.get $src) (i32.shl (i32.mul (local.get $ir) (local.get $w)) (i32.const 2))))
+              (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $left) (i32.const 2))))
+              (local.set $n (local.get $w))
+              (loop $vec
+                (v128.store (local.get $d) (v128.load (local.get $s)))
+                (local.set $s (i32.add (local.get $s) (i32.const 16)))
+                (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                (br_if $vec (i32.gt_s (local.tee $n (i32.sub (local.get $n) (i32.const 4))) (i32.const 0))))
+              (call $fill (i32.add (local.get $dst) (i32.shl (i32.add (local.get $left) (local.get $w)) (i32.const 2)))
+                          (i32.sub (local.get $wp) (i32.add (local.get $left) (local.get $w))) (local.get $v)))
+            (else (call $fill (local.get $dst) (local.get $wp) (local.get $v))))
+          (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $wp) (i32.const 2))))
+          (br_if $row (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $hp))))
+        (local.set $src (i32.add (local.get $src) (i32.shl (i32.mul (local.get $h) (local.get $w)) (i32.const 2))))
+        (br_if $plane (local.tee $planes (i32.sub (local.get $planes) (i32.const 1)))))))
+
+  ;; One channel of a depthwise conv, stride 1 or 2 along the width, 8 outputs at a time:
+  ;; out[y][x] = bias + Σ w[i][j] · img[y·rowStep + i·dilRow + x·colStep + j·dilCol] (bytes).
+  ;; Writes up to 7 floats past each output row (overwritten by the next row, or slack).
+  (func (export "depthwise") (param $dst i32) (param $img i32) (param $w i32) (param $bias f32)
+                             (param $oh i32) (param $ow i32) (param $rowStep i32) (param $colStep i32)
+                             (param $dilRow i32) (param $dilCol i32) (param $kh i32) (param $kw i32)
+    (local $y i32) (local $x i32) (local $row i32) (local $src i32) (local $s i32) (local $wp i32)
+    (local $i i32) (local $j i32) (local $acc0 v128) (local $acc1 v128) (local $wv v128)
+    (local $bv v128)
+    (local.set $bv (f32x4.splat (local.get $bias)))
+    (loop $rows
+      (local.set $row (i32.add (local.get $img) (i32.mul (local.get $y) (local.get $rowStep))))
+      (local.set $x (i32.const 0))
+      (loop $blocks
+        (local.set $acc0 (local.get $bv))
+        (local.set $acc1 (local.get $bv))
+        (local.set $src (i32.add (local.get $row) (i32.mul (local.get $x) (local.get $colStep))))
+        (local.set $wp (local.get $w))
+        (local.set $i (local.get $kh))
+        (loop $taprows
+          (local.set $s (local.get $src))
+          (local.set $j (local.get $kw))
+          (if (i32.eq (local.get $colStep) (i32.const 4))
+            (then
+              (loop $taps
+                (local.set $wv (v128.load32_splat (local.get $wp)))
+                (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $wv) (v128.load (local.get $s)))))
+                (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $wv) (v128.load offset=16 (local.get $s)))))
+                (local.set $s (i32.add (local.get $s) (local.get $dilCol)))
+                (local.set $wp (i32.add (local.get $wp) (i32.const 4)))
+                (br_if $taps (local.tee $j (i32.sub (local.get $j) (i32.const 1))))))
+            (else
+              (loop $taps2
+                (local.set $wv (v128.load32_splat (local.get $wp)))
+                (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $wv)
+                  (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                    (v128.load (local.get $s)) (v128.load offset=16 (local.get $s))))))
+                (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $wv)
+                  (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                    (v128.load offset=32 (local.get $s)) (v128.load offset=48 (local.get $s))))))
+                (local.set $s (i32.add (local.get $s) (local.get $dilCol)))
+                (local.set $wp (i32.add (local.get $wp) (i32.const 4)))
+                (br_if $taps2 (local.tee $j (i32.sub (local.get $j) (i32.const 1)))))))
+          (local.set $src (i32.add (local.get $src) (local.get $dilRow)))
+          (br_if $taprows (local.tee $i (i32.sub (local.get $i) (i32.const 1)))))
+        (v128.store (local.get $dst) (local.get $acc0))
+        (v128.store offset=16 (local.get $dst) (local.get $acc1))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+        (br_if $blocks (i32.lt_u (local.tee $x (i32.add (local.get $x) (i32.const 8))) (local.get $ow))))
+      ;; Step back over the spill so the next row starts right after this one.
+      (local.set $dst (i32.sub (local.get $dst) (i32.shl (i32.sub (local.get $x) (local.get $ow)) (i32.const 2))))
+      (br_if $rows (i32.lt_u (local.tee $y (i32.add (local.get $y) (i32.const 1))) (local.get $oh)))))
+
+  ;; Max pooling over `planes` padded planes (padding already -inf), stride 1 or 2 along the
+  ;; width, 4 outputs at a time; planeStep is the byte size of one padded plane. NaN propagates
+  ;; (f32x4.max returns NaN when either side is NaN), as in PyTorch. Spills like depthwise.
+  (func (export "max_pool") (param $dst i32) (param $img i32) (param $planes i32) (param $planeStep i32)
+                            (param $oh i32) (param $ow i32) (param $rowStep i32) (param $colStep i32)
+                            (param $dilRow i32) (param $dilCol i32) (param $kh i32) (param $kw i32)
+    (local $y i32) (local $x i32) (local $row i32) (local $src i32) (local $s i32)
+    (local $i i32) (local $j i32) (local $m v128)
+    (loop $plane
+      (local.set $y (i32.const 0))
+      (loop $rows
+        (local.set $row (i32.add (local.get $img) (i32.mul (local.get $y) (local.get $rowStep))))
+        (local.set $x (i32.const 0))
+        (loop $blocks
+          (local.set $m (f32x4.splat (f32.const -inf)))
+          (local.set $src (i32.add (local.get $row) (i32.mul (local.get $x) (local.get $colStep))))
+          (local.set $i (local.get $kh))
+          (loop $taprows
+            (local.set $s (local.get $src))
+            (local.set $j (local.get $kw))
+            (if (i32.eq (local.get $colStep) (i32.const 4))
+              (then
+                (loop $taps
+                  (local.set $m (f32x4.max (local.get $m) (v128.load (local.get $s))))
+                  (local.set $s (i32.add (local.get $s) (local.get $dilCol)))
+                  (br_if $taps (local.tee $j (i32.sub (local.get $j) (i32.const 1))))))
+              (else
+                (loop $taps2
+                  (local.set $m (f32x4.max (local.get $m)
+                    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                      (v128.load (local.get $s)) (v128.load offset=16 (local.get $s)))))
+                  (local.set $s (i32.add (local.get $s) (local.get $dilCol)))
+                  (br_if $taps2 (local.tee $j (i32.sub (local.get $j) (i32.const 1)))))))
+            (local.set $src (i32.add (local.get $src) (local.get $dilRow)))
+            (br_if $taprows (local.tee $i (i32.sub (local.get $i) (i32.const 1)))))
+          (v128.store (local.get $dst) (local.get $m))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+          (br_if $blocks (i32.lt_u (local.tee $x (i32.add (local.get $x) (i32.const 4))) (local.get $ow))))
+        (local.set $dst (i32.sub (local.get $dst) (i32.shl (i32.sub (local.get $x) (local.get $ow)) (i32.const 2))))
+        (br_if $rows (i32.lt_u (local.tee $y (i32.add (local.get $y) (i32.const 1))) (local.get $oh))))
+      (local.set $img (i32.add (local.get $img) (local.get $planeStep)))
+      (br_if $plane (local.tee $planes (i32.sub (local.get $planes) (i32.const 1))))))
+)

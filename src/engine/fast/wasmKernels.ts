@@ -1,0 +1,89 @@
+/**
+ * The WebAssembly SIMD kernel set: instantiates kernels.wat (embedded as base64 by the build) on a
+ * memory that grows as calls need it. Synchronous compile is fine for a module this small, in Node
+ * and in a browser worker (the webview's CSP must allow 'wasm-unsafe-eval').
+ */
+import type { SimdKernels } from './kernels';
+import { kernelsWasm, kernelsSharedWasm } from './kernels.generated';
+
+interface Exports {
+  gemm(a: number, b: number, kc: number, mt: number, nt: number, c: number, ldc: number, bias: number, first: number): void;
+  pack_b(dst: number, img: number, koff: number, kc: number, j0: number, nc: number, ow: number, rowStep: number, colStep: number, cols: number): void;
+  pad(dst: number, src: number, planes: number, h: number, w: number, hp: number, wp: number, top: number, left: number, value: number): void;
+  depthwise(dst: number, img: number, w: number, bias: number, oh: number, ow: number, rowStep: number, colStep: number, dilRow: number, dilCol: number, kh: number, kw: number): void;
+  max_pool(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, colStep: number, dilRow: number, dilCol: number, kh: number, kw: number): void;
+}
+
+const PAGE = 65536;
+const MAX_PAGES = 65536;
+/** Shared memories must declare a maximum up front; 1 GiB keeps the address-space reservation modest. */
+const MAX_SHARED_PAGES = 16384;
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(base64);
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return bytes;
+}
+
+const modules: { plain?: WebAssembly.Module; shared?: WebAssembly.Module } = {};
+
+/** The compiled module (cached), or throws when WebAssembly or its SIMD is unavailable. */
+export function kernelsModule(shared: boolean): WebAssembly.Module {
+  const key = shared ? 'shared' : 'plain';
+  return (modules[key] ??= new WebAssembly.Module(decode(shared ? kernelsSharedWasm : kernelsWasm)));
+}
+
+/** A new shared memory for worker threads (throws where SharedArrayBuffer is unavailable). */
+export function sharedMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: 1, maximum: MAX_SHARED_PAGES, shared: true });
+}
+
+export class WasmKernels implements SimdKernels {
+  readonly simd = true;
+  f32: Float32Array;
+  i32: Int32Array;
+  private readonly x: Exports;
+
+  constructor(readonly memory: WebAssembly.Memory, module: WebAssembly.Module) {
+    this.x = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
+    this.f32 = new Float32Array(memory.buffer);
+    this.i32 = new Int32Array(memory.buffer);
+  }
+
+  reserve(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    // A grown memory has a new buffer (a shared one may also have been grown by another thread).
+    if (this.f32.buffer.byteLength !== this.memory.buffer.byteLength) {
+      this.f32 = new Float32Array(this.memory.buffer);
+      this.i32 = new Int32Array(this.memory.buffer);
+    }
+  }
+
+  gemm(a: number, b: number, kc: number, mt: number, nt: number, c: number, ldc: number, bias: number, first: number): void {
+    this.x.gemm(a, b, kc, mt, nt, c, ldc, bias, first);
+  }
+  packB(dst: number, img: number, koff: number, kc: number, j0: number, nc: number, ow: number, rowStep: number, colStep: number, cols: number): void {
+    this.x.pack_b(dst, img, koff, kc, j0, nc, ow, rowStep, colStep, cols);
+  }
+  pad(dst: number, src: number, planes: number, h: number, w: number, hp: number, wp: number, top: number, left: number, value: number): void {
+    this.x.pad(dst, src, planes, h, w, hp, wp, top, left, value);
+  }
+  depthwise(dst: number, img: number, w: number, bias: number, oh: number, ow: number, rowStep: number, colStep: number, dilRow: number, dilCol: number, kh: number, kw: number): void {
+    this.x.depthwise(dst, img, w, bias, oh, ow, rowStep, colStep, dilRow, dilCol, kh, kw);
+  }
+  maxPool(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, colStep: number, dilRow: number, dilCol: number, kh: number, kw: number): void {
+    this.x.max_pool(dst, img, planes, planeStep, oh, ow, rowStep, colStep, dilRow, dilCol, kh, kw);
+  }
+}
+
+/** The single-thread set on its own growable memory, or null without WebAssembly SIMD. */
+export function createWasmKernels(): WasmKernels | null {
+  try {
+    if (typeof WebAssembly !== 'object') return null;
+    return new WasmKernels(new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES }), kernelsModule(false));
+  } catch {
+    return null; // no SIMD, or a CSP without 'wasm-unsafe-eval'
+  }
+}

@@ -1,0 +1,229 @@
+import * as assert from 'node:assert/strict';
+import type { ConvInfo } from '../../src/engine/convInfo';
+import { conv2dFloat32, maxPool2dFloat32, setFastMode, simdKernels } from '../../src/engine/fast';
+import { convDirect } from '../../src/engine/fast/direct';
+import { convDepthwise, depthwiseApplies } from '../../src/engine/fast/depthwise';
+import { convGemm } from '../../src/engine/fast/gemmConv';
+import type { Kernels } from '../../src/engine/fast/kernels';
+import { ScalarKernels } from '../../src/engine/fast/scalarKernels';
+
+/** A small deterministic generator, so a failure names a reproducible case. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+interface Shape {
+  n: number; cin: number; h: number; w: number; cout: number; kh: number; kw: number;
+  sh: number; sw: number; dh: number; dw: number; pt: number; pb: number; pl: number; pr: number; groups: number;
+}
+
+function info(s: Shape, op: ConvInfo['op'] = 'conv2d', ceil = false): ConvInfo {
+  const ekh = s.dh * (s.kh - 1) + 1;
+  const ekw = s.dw * (s.kw - 1) + 1;
+  const size = (i: number, p: number, e: number, st: number) =>
+    (ceil ? Math.ceil((i + p - e) / st) : Math.floor((i + p - e) / st)) + 1;
+  return {
+    op, batch: s.n, inChannels: s.cin, inHeight: s.h, inWidth: s.w, outChannels: s.cout,
+    outHeight: size(s.h, s.pt + s.pb, ekh, s.sh), outWidth: size(s.w, s.pl + s.pr, ekw, s.sw),
+    kernelHeight: s.kh, kernelWidth: s.kw, strideHeight: s.sh, strideWidth: s.sw,
+    dilationHeight: s.dh, dilationWidth: s.dw, padTop: s.pt, padBottom: s.pb, padLeft: s.pl, padRight: s.pr,
+    effectiveKernelHeight: ekh, effectiveKernelWidth: ekw, groups: s.groups,
+    inChannelsPerGroup: s.cin / s.groups, outChannelsPerGroup: s.cout / s.groups,
+    paddingMode: 'zeros', hasBias: false, flipKernel: false, ceilMode: ceil, countIncludePad: true,
+    divisorOverride: null, normType: null, outputPaddingHeight: 0, outputPaddingWidth: 0,
+  } as ConvInfo;
+}
+
+/** The definition, in float64; also returns each output's Σ|term| to scale the tolerance. */
+function naiveConv(c: ConvInfo, x: Float32Array, w: Float32Array, bias: Float32Array | null): { y: Float64Array; scale: Float64Array } {
+  const y = new Float64Array(c.batch * c.outChannels * c.outHeight * c.outWidth);
+  const scale = new Float64Array(y.length);
+  let i = 0;
+  for (let n = 0; n < c.batch; n++)
+    for (let o = 0; o < c.outChannels; o++) {
+      const g = Math.floor(o / c.outChannelsPerGroup);
+      for (let oy = 0; oy < c.outHeight; oy++)
+        for (let ox = 0; ox < c.outWidth; ox++, i++) {
+          let s = bias ? bias[o] : 0;
+          let a = Math.abs(s);
+          for (let ci = 0; ci < c.inChannelsPerGroup; ci++)
+            for (let ky = 0; ky < c.kernelHeight; ky++)
+              for (let kx = 0; kx < c.kernelWidth; kx++) {
+                const iy = oy * c.strideHeight - c.padTop + ky * c.dilationHeight;
+                const ix = ox * c.strideWidth - c.padLeft + kx * c.dilationWidth;
+                if (iy < 0 || iy >= c.inHeight || ix < 0 || ix >= c.inWidth) continue;
+                const t = x[((n * c.inChannels + g * c.inChannelsPerGroup + ci) * c.inHeight + iy) * c.inWidth + ix] *
+                  w[((o * c.inChannelsPerGroup + ci) * c.kernelHeight + ky) * c.kernelWidth + kx];
+                s += t;
+                a += Math.abs(t);
+              }
+          y[i] = s;
+          scale[i] = a;
+        }
+    }
+  return { y, scale };
+}
+
+function randomArray(r: () => number, n: number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = r() * 2 - 1;
+  return a;
+}
+
+function randomShape(r: () => number, depthwise: boolean): Shape {
+  const pick = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  const groups = depthwise ? pick(1, 6) : [1, 1, 1, 2, 3][pick(0, 4)];
+  const cin = depthwise ? groups : groups * pick(1, 5);
+  const cout = groups * pick(1, depthwise ? 3 : 7);
+  const kh = pick(1, 5), kw = pick(1, 5);
+  const dh = pick(1, 2), dw = pick(1, 2);
+  const pt = pick(0, 2), pb = pick(0, 2), pl = pick(0, 2), pr = pick(0, 2);
+  const h = Math.max(dh * (kh - 1) + 1 - pt - pb, 1) + pick(0, 12);
+  const w = Math.max(dw * (kw - 1) + 1 - pl - pr, 1) + pick(0, 21);
+  return { n: pick(1, 2), cin, h, w, cout, kh, kw, sh: pick(1, 3), sw: pick(1, 3), dh, dw, pt, pb, pl, pr, groups };
+}
+
+function check(name: string, got: Float32Array, want: { y: Float64Array; scale: Float64Array }): void {
+  assert.equal(got.length, want.y.length, `${name}: length`);
+  for (let i = 0; i < got.length; i++) {
+    const err = Math.abs(got[i] - want.y[i]);
+    if (!(err <= 1e-4 * (want.scale[i] + 1e-6))) assert.fail(`${name}: y[${i}] = ${got[i]}, want ${want.y[i]} (Σ|term| ${want.scale[i]})`);
+  }
+}
+
+type Driver = (c: ConvInfo, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array) => void;
+
+function fuzz(label: string, driver: Driver, depthwise: boolean, cases: number, seed: number): void {
+  const r = rng(seed);
+  for (let t = 0; t < cases; t++) {
+    const s = randomShape(r, depthwise);
+    const c = info(s);
+    if (c.outHeight < 1 || c.outWidth < 1) continue;
+    const x = randomArray(r, s.n * s.cin * s.h * s.w);
+    const w = randomArray(r, s.cout * c.inChannelsPerGroup * s.kh * s.kw);
+    const b = r() < 0.5 ? randomArray(r, s.cout) : null;
+    const y = new Float32Array(s.n * s.cout * c.outHeight * c.outWidth).fill(NaN);
+    driver(c, x, w, b, y);
+    check(`${label} case ${t} ${JSON.stringify(s)} bias=${b !== null}`, y, naiveConv(c, x, w, b));
+  }
+}
+
+describe('engine/fast: float32 conv kernels against the definition', () => {
+  const wasm = simdKernels();
+  const scalar = new ScalarKernels();
+  const gemmWith = (k: Kernels): Driver => (c, x, w, b, y) => convGemm(k, c, x, w, b, y);
+
+  it('has WebAssembly SIMD under this Node', () => assert.ok(wasm));
+
+  it('SIMD implicit GEMM: random shapes, strides, dilation, padding, groups, batch, bias', () => {
+    fuzz('simd gemm', gemmWith(wasm!), false, 150, 1);
+    fuzz('simd gemm depthwise', gemmWith(wasm!), true, 40, 2);
+  });
+
+  it('TypeScript GEMM (the no-SIMD path): the same shapes', () => {
+    fuzz('ts gemm', gemmWith(scalar), false, 150, 1);
+    fuzz('ts gemm depthwise', gemmWith(scalar), true, 40, 2);
+  });
+
+  it('SIMD depthwise (channel multiplier, stride 1 and 2 along the width)', () => {
+    fuzz('depthwise', (c, x, w, b, y) => {
+      if (depthwiseApplies(c)) convDepthwise(wasm!, c, x, w, b, y);
+      else convGemm(wasm!, c, x, w, b, y);
+    }, true, 150, 3);
+  });
+
+  it('direct loops for tiny convs', () => fuzz('direct', convDirect, false, 100, 4));
+
+  it('blocks: K and N larger than one block, 1×1 and sizes off the tile grid', () => {
+    const r = rng(5);
+    const shapes: Shape[] = [
+      { n: 1, cin: 70, h: 9, w: 11, cout: 13, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1 }, // K = 630: 3 K blocks
+      { n: 1, cin: 5, h: 150, w: 150, cout: 9, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, pt: 0, pb: 0, pl: 0, pr: 0, groups: 1 }, // many N blocks
+      { n: 2, cin: 6, h: 37, w: 41, cout: 5, kh: 7, kw: 7, sh: 2, sw: 2, dh: 1, dw: 1, pt: 3, pb: 3, pl: 3, pr: 3, groups: 1 }, // stem-like
+      { n: 1, cin: 4, h: 3, w: 3, cout: 4, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 0, pb: 0, pl: 0, pr: 0, groups: 1 }, // 1×1 output
+    ];
+    for (const s of shapes) {
+      const c = info(s);
+      const x = randomArray(r, s.n * s.cin * s.h * s.w);
+      const w = randomArray(r, s.cout * c.inChannelsPerGroup * s.kh * s.kw);
+      const b = randomArray(r, s.cout);
+      const want = naiveConv(c, x, w, b);
+      for (const [label, k] of [['simd', wasm!], ['ts', scalar]] as const) {
+        const y = new Float32Array(want.y.length).fill(NaN);
+        convGemm(k, c, x, w, b, y);
+        check(`${label} ${JSON.stringify(s)}`, y, want);
+      }
+    }
+  });
+
+  it('the public hook, in auto and scalar mode, and declines what it does not cover', () => {
+    const s: Shape = { n: 1, cin: 8, h: 20, w: 20, cout: 8, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1 };
+    const c = info(s);
+    const r = rng(6);
+    const x = randomArray(r, 8 * 400), w = randomArray(r, 8 * 8 * 9);
+    const want = naiveConv(c, x, w, null);
+    try {
+      for (const m of ['auto', 'scalar'] as const) {
+        setFastMode(m);
+        const y = new Float32Array(want.y.length);
+        assert.equal(conv2dFloat32(c, x, w, null, y), true);
+        check(m, y, want);
+      }
+      assert.equal(conv2dFloat32({ ...c, paddingMode: 'reflect' }, x, w, null, new Float32Array(want.y.length)), false);
+      assert.equal(conv2dFloat32({ ...c, flipKernel: true }, x, w, null, new Float32Array(want.y.length)), false);
+      setFastMode('off');
+      assert.equal(conv2dFloat32(c, x, w, null, new Float32Array(want.y.length)), false);
+    } finally {
+      setFastMode('auto');
+    }
+  });
+
+  it('max pool: kernel, stride, dilation, padding, ceil mode, NaN and -inf', () => {
+    const r = rng(7);
+    const pick = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    let tested = 0;
+    for (let t = 0; t < 200; t++) {
+      const kh = pick(1, 4), kw = pick(1, 4), dh = pick(1, 2), dw = pick(1, 2);
+      const s: Shape = {
+        n: pick(1, 2), cin: pick(1, 4), h: pick(4, 20), w: pick(4, 30), cout: 0, kh, kw, sh: pick(1, 3), sw: pick(1, 2), dh, dw,
+        pt: 0, pb: 0, pl: 0, pr: 0, groups: 1,
+      };
+      s.cout = s.cin;
+      s.pt = s.pb = pick(0, Math.floor(kh / 2));
+      s.pl = s.pr = pick(0, Math.floor(kw / 2));
+      const ceil = r() < 0.5;
+      let c = info(s, 'max_pool2d', ceil);
+      // PyTorch drops a last ceil-mode window that would start in the bottom/right padding.
+      const oh = ceil && (c.outHeight - 1) * s.sh >= s.h + s.pt ? c.outHeight - 1 : c.outHeight;
+      const ow = ceil && (c.outWidth - 1) * s.sw >= s.w + s.pl ? c.outWidth - 1 : c.outWidth;
+      c = { ...c, outHeight: oh, outWidth: ow };
+      if (oh < 1 || ow < 1) continue;
+      const x = randomArray(r, s.n * s.cin * s.h * s.w);
+      if (t % 5 === 0) x[pick(0, x.length - 1)] = NaN;
+      if (t % 7 === 0) x.fill(-Infinity, 0, pick(0, x.length));
+      const y = new Float32Array(s.n * s.cin * oh * ow);
+      assert.equal(maxPool2dFloat32(c, x, y), true);
+      let i = 0;
+      for (let p = 0; p < s.n * s.cin; p++)
+        for (let oy = 0; oy < oh; oy++)
+          for (let ox = 0; ox < ow; ox++, i++) {
+            let m = -Infinity;
+            for (let ky = 0; ky < kh; ky++)
+              for (let kx = 0; kx < kw; kx++) {
+                const iy = oy * s.sh - s.pt + ky * dh, ix = ox * s.sw - s.pl + kx * dw;
+                if (iy < 0 || iy >= s.h || ix < 0 || ix >= s.w) continue;
+                const v = x[(p * s.h + iy) * s.w + ix];
+                if (v > m || Number.isNaN(v)) m = v;
+                if (Number.isNaN(m)) break;
+              }
+            if (!Object.is(y[i], m) && !(y[i] === m)) assert.fail(`max pool case ${t} ${JSON.stringify(s)} ceil=${ceil}: y[${i}] = ${y[i]}, want ${m}`);
+          }
+      tested++;
+    }
+    assert.ok(tested > 150);
+  });
+});

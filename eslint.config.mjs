@@ -16,7 +16,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
-  { files: ['src/engine/**', 'src/parse/**', 'webview/**', 'src/protocol.ts', 'src/protocol/**', 'src/cli.ts', 'src/cli/**'], rules: noVscode },
+  { files: ['src/engine/**', 'src/parse/**', 'src/compute/**', 'webview/**', 'src/protocol.ts', 'src/protocol/**', 'src/cli.ts', 'src/cli/**'], rules: noVscode },
   {
     files: ['src/engine/**'],
     rules: {

@@ -4,3 +4,4 @@
  */
 export * from './protocol/guards';
 export * from './protocol/playground';
+export * from './protocol/resultPanel';

@@ -1,0 +1,215 @@
+/**
+ * One "Compute Conv" job: read the shapes, run the op with the engine, break the result down
+ * channel by channel, and put together everything the result panel draws. Runs in a worker thread
+ * for the extension (src/features/computeWorker.ts) and directly in tests. Pure: no vscode, no Node.
+ */
+import {
+  avgPool2d,
+  cast,
+  convCost,
+  convInfo,
+  convTransposeInfo,
+  formatTensor,
+  maxPool2d,
+  outputSizeFormula,
+  partialMaps,
+  poolInfo,
+  reshape,
+  conv2d,
+  convTranspose2d,
+  type ConvInfo,
+  type Tensor,
+} from '../engine';
+import {
+  toResultNumber,
+  toResultTensor,
+  type ResultBreakdownChannel,
+  type ResultCost,
+  type ResultView,
+} from '../protocol/resultPanel';
+import { isPool, type ComputeParams } from './params';
+import { outputShape, readBias, readInput, readKernel, readingOfOutput, ReadingError } from './operands';
+
+export interface JobOperand {
+  readonly name: string;
+  readonly tensor: Tensor;
+}
+
+export interface ComputeJob {
+  readonly input: JobOperand;
+  readonly kernel: JobOperand | null;
+  readonly bias: JobOperand | null;
+  readonly params: ComputeParams;
+  /** The parameter line as the user gave it (shown in the result). */
+  readonly paramsText: string;
+  readonly cpuFlopsPerSecond: number;
+  readonly gpuFlopsPerSecond: number;
+}
+
+/** Most partial-map values the breakdown carries, and most maps drawn. */
+const BREAKDOWN_VALUES = 1 << 21;
+const BREAKDOWN_MAPS = 64;
+const BREAKDOWN_CHANNELS = 16;
+
+const shapeText = (s: readonly number[]): string => `[${s.join(', ')}]`;
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * Runs a job. Throws `ReadingError` (shapes that do not fit, worded for the user) or the engine's
+ * `EngineError`; anything else is a bug.
+ */
+export function runJob(job: ComputeJob): ResultView {
+  const { params: p } = job;
+  const { nchw: rawInput, reading: inputReading } = readInput(job.input.tensor, `the input ${job.input.name}`);
+  // PyTorch needs one dtype for all operands; the input's decides (float32 for torch.tensor([1.0])).
+  const dtype = rawInput.dtype;
+  const input = cast(rawInput, dtype);
+  const readings = [`${job.input.name}: shape ${shapeText(job.input.tensor.shape)} read as ${inputReading} (${describeInput(input.shape)})`];
+  const notes: string[] = [];
+  let info: ConvInfo;
+  let weight: Tensor | null = null;
+  let bias: Tensor | null = null;
+  let output: Tensor;
+  let singleOutput = false;
+
+  if (isPool(p.op)) {
+    if (job.kernel) notes.push(`${p.op} has no kernel tensor: ${job.kernel.name} was not used (the window is kernel_size).`);
+    if (job.bias) notes.push(`${p.op} has no bias: ${job.bias.name} was not used.`);
+    const poolOptions = {
+      kernelSize: p.kernelSize ?? [2, 2],
+      stride: p.stride,
+      padding: p.padding === 'same' ? 0 : p.padding,
+      dilation: p.dilation,
+      ceilMode: p.ceilMode,
+      countIncludePad: p.countIncludePad,
+    } as const;
+    const op = p.op as 'max_pool2d' | 'avg_pool2d';
+    info = poolInfo(op, input.shape, poolOptions);
+    output = op === 'max_pool2d' ? maxPool2d(input, poolOptions).output : avgPool2d(input, poolOptions);
+  } else {
+    if (!job.kernel) throw new ReadingError(`${p.op} needs a kernel: select the input and the kernel, or pick a kernel`);
+    const k = readKernel(job.kernel.tensor, job.input.tensor, inputReading, p.op, p.groups);
+    weight = cast(k.weight, dtype);
+    singleOutput = k.singleOutput;
+    readings.push(`${job.kernel.name}: shape ${shapeText(job.kernel.tensor.shape)} read as ${k.reading} (${describeKernel(weight.shape, p.op, k.reading)})`);
+    const transpose = p.op === 'conv_transpose2d';
+    const outChannels = transpose ? weight.shape[1] * p.groups : weight.shape[0];
+    if (job.bias) {
+      bias = cast(readBias(job.bias.tensor, outChannels), dtype);
+      readings.push(`${job.bias.name}: shape ${shapeText(job.bias.tensor.shape)}, one value per output channel`);
+    }
+    if (transpose) {
+      if (typeof p.padding === 'string') throw new ReadingError(`conv_transpose2d takes a number or a pair as padding, not '${p.padding}'`);
+      const options = { stride: p.stride ?? 1, padding: p.padding, outputPadding: p.outputPadding, dilation: p.dilation, groups: p.groups };
+      info = convTransposeInfo(input.shape, weight.shape, { ...options, hasBias: !!bias });
+      output = convTranspose2d(input, weight, bias, options);
+    } else {
+      const options = { stride: p.stride ?? 1, padding: p.padding, dilation: p.dilation, groups: p.groups, paddingMode: p.paddingMode, convolution: p.convolution };
+      info = convInfo(input.shape, weight.shape, { ...options, hasBias: !!bias });
+      output = conv2d(input, weight, bias, options);
+    }
+    if (p.convolution) notes.push('True convolution: the kernel is flipped left-right and top-bottom before the cross-correlation.');
+  }
+
+  const userShape = outputShape(output.shape, inputReading, singleOutput, p.op);
+  const userOutput = reshape(output, userShape);
+  readings.push(`Output: shape ${shapeText(userShape)} read as ${readingOfOutput(userShape)}`);
+  if (input.shape[0] > 1) notes.push(`The breakdown and the arithmetic are for batch item 0 of ${input.shape[0]}.`);
+
+  const { breakdown, note } = breakdownOf(info, input, weight, bias, output);
+  const formula = outputSizeFormula(info);
+  const operandNames = [job.input.name, ...(isPool(p.op) ? [] : [job.kernel?.name ?? '', ...(bias ? [job.bias?.name ?? ''] : [])])];
+  return {
+    title: `${p.op}(${operandNames.join(', ')})`,
+    op: p.op,
+    params: job.paramsText,
+    readings,
+    notes,
+    info,
+    input: toResultTensor(input),
+    weight: weight ? toResultTensor(weight) : null,
+    bias: bias ? toResultTensor(bias) : null,
+    output: toResultTensor(userOutput),
+    outputNchw: toResultTensor(output),
+    outputText: formatTensor(userOutput),
+    breakdown,
+    breakdownNote: note,
+    formula: { height: formula.height, width: formula.width },
+    cost: costOf(info, job, dtype),
+  };
+}
+
+function describeInput(s: readonly number[]): string {
+  const [n, c, h, w] = s;
+  const batch = n > 1 ? `a batch of ${n}, ` : '';
+  return `${batch}${plural(c, 'channel')} of ${h}×${w}`;
+}
+
+function describeKernel(s: readonly number[], op: string, reading: string): string {
+  const [a, b, kh, kw] = s;
+  if (op === 'conv_transpose2d') return `${plural(a, 'input channel')} → ${plural(b, 'output channel')} per group, ${kh}×${kw}`;
+  if (reading === 'kH×kW') return `one ${kh}×${kw} kernel: one input and one output channel`;
+  if (reading === 'C_in×kH×kW') return `one output channel: a ${kh}×${kw} kernel for each of the ${plural(b, 'input channel')}`;
+  return `${plural(a, 'output channel')}, each a ${kh}×${kw} kernel for each of ${plural(b, 'input channel')}`;
+}
+
+/**
+ * For each output channel of batch item 0: every input channel's partial map, their sum, the bias
+ * and the output channel, within the budget above.
+ */
+function breakdownOf(info: ConvInfo, input: Tensor, weight: Tensor | null, bias: Tensor | null, output: Tensor): { breakdown: ResultBreakdownChannel[]; note: string | null } {
+  if (info.op !== 'conv2d' || !weight) {
+    return { breakdown: [], note: info.op === 'conv_transpose2d' ? 'The channel-wise breakdown is drawn for conv2d; click an output cell of a pool or a transposed conv for its window.' : null };
+  }
+  const perOut = info.inChannelsPerGroup;
+  const plane = info.outHeight * info.outWidth;
+  if (perOut > BREAKDOWN_MAPS || perOut * plane > BREAKDOWN_VALUES) {
+    return { breakdown: [], note: `Each output channel sums ${perOut} partial maps of ${info.outHeight}×${info.outWidth}: too many to draw. Click an output cell for its arithmetic.` };
+  }
+  const shown = Math.max(1, Math.min(info.outChannels, BREAKDOWN_CHANNELS, Math.floor(BREAKDOWN_MAPS / perOut), Math.floor(BREAKDOWN_VALUES / (perOut * plane))));
+  const breakdown: ResultBreakdownChannel[] = [];
+  for (let o = 0; o < shown; o++) {
+    const maps = partialMaps(info, input, weight, 0, o);
+    const partials: Tensor[] = [];
+    const sum = new Float64Array(plane);
+    for (let c = 0; c < perOut; c++) {
+      const m = maps.data.subarray(c * plane, (c + 1) * plane);
+      partials.push({ shape: [info.outHeight, info.outWidth], dtype: maps.dtype, data: m });
+      for (let i = 0; i < plane; i++) sum[i] += m[i];
+    }
+    const group = Math.floor(o / info.outChannelsPerGroup);
+    const outPlane = output.data.subarray(o * plane, (o + 1) * plane);
+    breakdown.push({
+      o,
+      inputChannels: Array.from({ length: perOut }, (_, c) => group * perOut + c),
+      partials: partials.map(toResultTensor),
+      sum: toResultTensor({ shape: [info.outHeight, info.outWidth], data: sum }),
+      bias: bias ? toResultNumber(bias.data[o]) : null,
+      output: toResultTensor({ shape: [info.outHeight, info.outWidth], data: outPlane }),
+    });
+  }
+  const note = shown < info.outChannels ? `The breakdown shows the first ${shown} of ${info.outChannels} output channels.` : null;
+  return { breakdown, note };
+}
+
+function costOf(info: ConvInfo, job: ComputeJob, dtype: Tensor['dtype']): ResultCost {
+  const c = convCost(info, dtype);
+  return {
+    macs: c.macs,
+    flops: c.flops,
+    biasAdds: c.biasAdds,
+    reductionOps: c.reductionOps,
+    reductionLabel: c.reductionLabel,
+    params: c.params,
+    weightParams: c.weightParams,
+    biasParams: c.biasParams,
+    inputBytes: c.inputBytes,
+    outputBytes: c.outputBytes,
+    weightBytes: c.weightBytes,
+    arithmeticIntensity: c.arithmeticIntensity,
+    cpuFlopsPerSecond: job.cpuFlopsPerSecond,
+    gpuFlopsPerSecond: job.gpuFlopsPerSecond,
+    cpuSeconds: c.flops / job.cpuFlopsPerSecond,
+    gpuSeconds: c.flops / job.gpuFlopsPerSecond,
+  };
+}

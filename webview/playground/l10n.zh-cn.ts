@@ -1,0 +1,3 @@
+/** Simplified Chinese for the playground page, keyed by the English text. */
+export const zhCn: Record<string, string> = {
+};

@@ -1,0 +1,36 @@
+/**
+ * Tensor text in and out of the editors' text boxes: anything the project's literal parser reads
+ * (nested lists, `torch.tensor(…)`, printed `tensor(…)` and NumPy outputs) in; a nested list out.
+ */
+import { parseNested } from '../../src/parse/literal';
+import type { WireTensor } from '../../src/protocol';
+import { fmt } from './dom';
+
+export type TextResult = { ok: true; tensor: WireTensor } | { ok: false; message: string; line: number; column: number };
+
+export function parseTensorText(text: string): TextResult {
+  const r = parseNested(text, 0, { maxElements: 1 << 20 });
+  if (!r.ok) return { ok: false, message: r.error.reason, line: r.error.line, column: r.error.column };
+  const { shape, values } = r.value;
+  if (shape.length === 0) return { ok: true, tensor: { shape: [1], data: [values[0]] } };
+  return { ok: true, tensor: { shape: [...shape], data: Array.from(values) } };
+}
+
+/** A nested list, one innermost row per line, blocks separated as PyTorch prints them. */
+export function formatTensorText(t: WireTensor): string {
+  const { shape, data } = t;
+  const rank = shape.length;
+  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const cells = Array.from(data, fmt);
+  const width = cells.reduce((m, c) => Math.max(m, c.length), 0);
+  const walk = (dim: number, offset: number, indent: number): string => {
+    if (dim === rank - 1) {
+      return '[' + cells.slice(offset, offset + shape[dim]).map((c) => c.padStart(width)).join(', ') + ']';
+    }
+    const parts: string[] = [];
+    for (let i = 0; i < shape[dim]; i++) parts.push(walk(dim + 1, offset + i * strides[dim], indent + 1));
+    const sep = ',' + '\n'.repeat(rank - dim - 1) + ' '.repeat(indent + 1);
+    return '[' + parts.join(sep) + ']';
+  };
+  return walk(0, 0, 0);
+}

@@ -5,6 +5,7 @@
  */
 import { globalPoolInfo, poolInfo, type ConvInfo, type Pool2dOptions, type Size2d } from './convInfo';
 import { EngineError } from './errors';
+import { maxPool2dFloat32 } from './fast/index';
 import { asNCHWTensor, fromNCHW, layoutOf } from './layout';
 import { allocate, type Tensor } from './tensor';
 
@@ -100,10 +101,13 @@ export function avgDivisor(info: ConvInfo, row: AxisWindow, col: AxisWindow): nu
  * fills `indices` (same shape) when given.
  */
 export function poolResolved(info: ConvInfo, x: Tensor, indices?: Float64Array): Tensor {
-  const { rows, cols } = poolWindows(info);
   const { inHeight: h, inWidth: w, outHeight, outWidth } = info;
   const planes = info.batch * info.inChannels;
   const y = allocate(x.dtype, planes * outHeight * outWidth);
+  if (info.op === 'max_pool2d' && !indices && y instanceof Float32Array && x.data instanceof Float32Array && maxPool2dFloat32(info, x.data, y)) {
+    return { shape: [info.batch, info.inChannels, outHeight, outWidth], dtype: x.dtype, data: y };
+  }
+  const { rows, cols } = poolWindows(info);
   const xd = x.data;
   const p = info.normType ?? 2;
   for (let plane = 0; plane < planes; plane++) {

@@ -1,0 +1,52 @@
+// Reading fixture tensors (JSON, non-finite values as strings) and comparing results with a tolerance.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tensor, type DType, type Tensor } from '../../src/engine';
+
+/** A tensor as the fixtures store it: row-major data, with "NaN" / "Infinity" / "-Infinity" as strings. */
+export interface EncodedTensor {
+  shape: number[];
+  data: Array<number | string>;
+}
+
+export function decodeValue(v: number | string): number {
+  if (typeof v === 'number') return v;
+  if (v === 'NaN') return NaN;
+  if (v === 'Infinity') return Infinity;
+  if (v === '-Infinity') return -Infinity;
+  throw new Error(`fixture: unexpected value ${v}`);
+}
+
+export function decodeTensor(e: EncodedTensor, dtype: DType): Tensor {
+  return tensor(e.shape, e.data.map(decodeValue), dtype);
+}
+
+/** Reads a JSON file relative to the repository root (tests run from there). */
+export function readJson<T>(...parts: string[]): T {
+  return JSON.parse(readFileSync(join(process.cwd(), ...parts), 'utf8')) as T;
+}
+
+export interface Tolerance {
+  rtol: number;
+  atol: number;
+}
+
+/**
+ * Checks shape and every value: NaN must meet NaN, infinities must match exactly, finite values
+ * `|got − want| ≤ atol + rtol·|want|` (0 and 0 for exact).
+ */
+export function assertTensorClose(got: Tensor, want: EncodedTensor, tol: Tolerance, label: string): void {
+  assert.deepEqual([...got.shape], want.shape, `${label}: shape`);
+  let worst = '';
+  for (let i = 0; i < want.data.length; i++) {
+    const w = decodeValue(want.data[i]);
+    const g = got.data[i];
+    const ok = Number.isNaN(w) ? Number.isNaN(g) : !Number.isFinite(w) ? g === w : Math.abs(g - w) <= tol.atol + tol.rtol * Math.abs(w);
+    if (!ok) {
+      worst = `element ${i}: got ${g}, PyTorch ${w}`;
+      break;
+    }
+  }
+  assert.equal(worst, '', `${label}: ${worst}`);
+}

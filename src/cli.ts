@@ -2,7 +2,11 @@
  * Command-line front end over the same engine and parser: `conv-lens compute …`, `conv-lens shapes FILE`.
  * Bad input: exit code 2 and one clear line on stderr.
  */
-const commands: Record<string, (args: string[]) => Promise<number> | number> = {};
+import { shapesCommand } from './cli/shapes';
+
+const commands: Record<string, (args: string[]) => Promise<number> | number> = {
+  shapes: shapesCommand,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -1,10 +1,16 @@
 import * as vscode from 'vscode';
 import { log } from './features/log';
 import * as playground from './features/playground';
+import * as computeConv from './features/computeConv';
+import * as resultPanel from './features/resultPanel';
+import * as hover from './features/hover';
 
 /** Each feature file exports `register(context): Disposable`; activation wires them, nothing else. */
 const features: ReadonlyArray<{ name: string; register: (context: vscode.ExtensionContext) => vscode.Disposable }> = [
   { name: 'Playground', register: playground.register },
+  { name: 'Compute Conv', register: computeConv.register },
+  { name: 'Result panel', register: resultPanel.register },
+  { name: 'Hover', register: hover.register },
 ];
 
 export function activate(context: vscode.ExtensionContext): void {

@@ -1,0 +1,957 @@
+/**
+ * What the scanner knows about library calls: which ones make a tensor from data (`torch.tensor`,
+ * `np.array`, printed `tensor(…)`), which make one from a shape (`torch.ones(1, 1, 8, 8)`), which are
+ * conv or pooling layers, and what methods and operators do to shapes. Pure functions over Values.
+ */
+import { numel, type Tensor } from '../engine/tensor';
+import { EngineError } from '../engine/errors';
+import {
+  type Value, type TensorValue, type SeqValue, type NumberValue, UNKNOWN, NONE, VALUE_CAP,
+  tensorValue, intTuple, intOf, seqOfInts, literalTensor, isBoolDtype, isIntegerDtype, engineDtype,
+} from './values';
+import type { NestedLiteral } from './literal';
+import {
+  broadcastShapes, broadcastValues, reshapeTarget, unsqueezeShape, squeezeShape, stackShape, stackValues, catShape,
+  matmulShape, transposeShape, permuteShape, reduceShape, flattenShape,
+} from './shapes';
+import { type LayerSpec, type LayerReport, type LayerOp, moduleWeights, resolveInfo } from './layers';
+import type { Padding2d } from '../engine/convInfo';
+
+export interface Arg {
+  readonly value: Value;
+  /** Source range of the argument. */
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface Args {
+  readonly positional: readonly Arg[];
+  readonly keywords: ReadonlyMap<string, Arg>;
+  /** `*args` or `**kwargs` appeared: the call's arguments are not all known. */
+  readonly starred: boolean;
+}
+
+export type ItemKind = 'literal' | 'constructor' | 'printed' | 'layer' | 'name';
+
+/** What a call contributes to the document's items (the scanner adds the range and name). */
+export interface CallItem {
+  readonly kind: ItemKind;
+  /** The form as written: `torch.tensor`, `tensor(…)`, `torch.ones`, `nn.Conv2d` … */
+  readonly form: string;
+  readonly layer?: LayerReport;
+  readonly error?: string;
+}
+
+export interface CallOutcome {
+  readonly value: Value;
+  readonly item?: CallItem;
+}
+
+const ALIASES: Record<string, string> = {
+  F: 'torch.nn.functional',
+  nn: 'torch.nn',
+  np: 'numpy',
+  jnp: 'jax.numpy',
+  tf: 'tensorflow',
+};
+
+/** `F.conv2d` → `torch.nn.functional.conv2d`; `np.array` → `numpy.array`. */
+export function canonical(path: string): string {
+  const dot = path.indexOf('.');
+  const head = dot < 0 ? path : path.slice(0, dot);
+  const mapped = ALIASES[head];
+  return mapped ? mapped + (dot < 0 ? '' : path.slice(dot)) : path;
+}
+
+/** Calls that build a tensor from data, with the dtype each gives to bool / int / float elements. */
+const DATA_CALLS: Record<string, { bool: string; int: string; float: string; fixed?: string; printed?: boolean }> = {
+  'torch.tensor': { bool: 'torch.bool', int: 'torch.int64', float: 'torch.float32' },
+  'torch.as_tensor': { bool: 'torch.bool', int: 'torch.int64', float: 'torch.float32' },
+  'torch.asarray': { bool: 'torch.bool', int: 'torch.int64', float: 'torch.float32' },
+  'torch.Tensor': { bool: '', int: '', float: '', fixed: 'torch.float32' },
+  'torch.FloatTensor': { bool: '', int: '', float: '', fixed: 'torch.float32' },
+  'torch.DoubleTensor': { bool: '', int: '', float: '', fixed: 'torch.float64' },
+  'torch.HalfTensor': { bool: '', int: '', float: '', fixed: 'torch.float16' },
+  'torch.BFloat16Tensor': { bool: '', int: '', float: '', fixed: 'torch.bfloat16' },
+  'torch.LongTensor': { bool: '', int: '', float: '', fixed: 'torch.int64' },
+  'torch.IntTensor': { bool: '', int: '', float: '', fixed: 'torch.int32' },
+  'torch.ShortTensor': { bool: '', int: '', float: '', fixed: 'torch.int16' },
+  'torch.CharTensor': { bool: '', int: '', float: '', fixed: 'torch.int8' },
+  'torch.ByteTensor': { bool: '', int: '', float: '', fixed: 'torch.uint8' },
+  'torch.BoolTensor': { bool: '', int: '', float: '', fixed: 'torch.bool' },
+  'numpy.array': { bool: 'bool', int: 'int64', float: 'float64' },
+  'numpy.asarray': { bool: 'bool', int: 'int64', float: 'float64' },
+  'jax.numpy.array': { bool: 'bool', int: 'int32', float: 'float32' },
+  'jax.numpy.asarray': { bool: 'bool', int: 'int32', float: 'float32' },
+  'tensorflow.constant': { bool: 'bool', int: 'int32', float: 'float32' },
+  'tensorflow.convert_to_tensor': { bool: 'bool', int: 'int32', float: 'float32' },
+  // PyTorch's and NumPy's printed forms.
+  tensor: { bool: 'torch.bool', int: 'torch.int64', float: 'torch.float32', printed: true },
+  array: { bool: 'bool', int: 'int64', float: 'float64', printed: true },
+};
+
+/** Is `path` (canonical) a call whose first argument is tensor data? */
+export function isDataCall(path: string): boolean {
+  return Object.prototype.hasOwnProperty.call(DATA_CALLS, path);
+}
+
+/** `torch.float32`, `np.float32`, `float`, `'float32'` → a dtype label in the family of `family` (torch or numpy). */
+export function dtypeLabel(v: Value | undefined, torchFamily: boolean): string | undefined {
+  if (!v) return undefined;
+  let base: string | undefined;
+  if (v.kind === 'ref') {
+    const path = canonical(v.path);
+    const last = path.slice(path.lastIndexOf('.') + 1);
+    if (path === 'float') base = 'float64';
+    else if (path === 'int') base = 'int64';
+    else if (path === 'bool') base = 'bool';
+    else base = last;
+  } else if (v.kind === 'string') {
+    base = v.value;
+  }
+  if (!base) return undefined;
+  const names: Record<string, string> = {
+    float: torchFamily ? 'float32' : 'float64', float32: 'float32', float64: 'float64', double: 'float64', half: 'float16', float16: 'float16',
+    bfloat16: 'bfloat16', int64: 'int64', long: 'int64', int32: 'int32', int: torchFamily ? 'int32' : 'int64', int16: 'int16', short: 'int16',
+    int8: 'int8', uint8: 'uint8', bool: 'bool', bool_: 'bool', complex64: 'complex64', complex128: 'complex128', cfloat: 'complex64', cdouble: 'complex128',
+  };
+  const name = names[base];
+  if (!name) return undefined;
+  return torchFamily ? `torch.${name}` : name;
+}
+
+/** A tensor from a parsed literal and the call's keywords (`dtype=`). */
+export function fromData(path: string, lit: NestedLiteral, keywords: ReadonlyMap<string, Arg>): CallOutcome {
+  const spec = DATA_CALLS[path];
+  const torchFamily = path.startsWith('torch') || path === 'tensor';
+  const given = keywords.get('dtype');
+  let dtype = given ? dtypeLabel(given.value, torchFamily) : undefined;
+  let error: string | undefined;
+  if (given && !dtype) error = `unknown dtype ${JSON.stringify(given.value.kind === 'ref' ? given.value.path : given.value.kind)}`;
+  dtype ??= spec.fixed ?? spec[lit.elementKind];
+  let shape = lit.shape;
+  // PyTorch prints an empty tensor with its size: tensor([], size=(0, 3)).
+  const size = keywords.get('size');
+  const sizeShape = size && intTuple(size.value);
+  if (spec.printed && sizeShape && lit.values.length === 0 && numel(sizeShape) === 0) shape = sizeShape;
+  const value = shape === lit.shape ? literalTensor(lit, dtype) : tensorValue(shape, dtype, new Float64Array(0), lit);
+  const form = spec.printed ? `${path}(…)` : path;
+  return { value, item: { kind: spec.printed || lit.spaceSeparated ? 'printed' : 'literal', form, ...(error ? { error } : {}) } };
+}
+
+/** `torch.tensor(x)` where x is a value rather than written-out data. */
+export function fromValue(path: string, v: Value, keywords: ReadonlyMap<string, Arg>): CallOutcome {
+  const spec = DATA_CALLS[path];
+  if (v.kind === 'array') return fromData(path, v.literal, keywords);
+  if (v.kind === 'number') {
+    const lit: NestedLiteral = { shape: [], values: Float64Array.of(v.value), offsets: new Uint32Array(1), start: 0, end: 0, elementKind: v.isInt ? 'int' : 'float', spaceSeparated: false };
+    return { value: fromData(path, lit, keywords).value };
+  }
+  if (v.kind === 'tensor') {
+    const torchFamily = path.startsWith('torch') || path === 'tensor';
+    const given = keywords.get('dtype');
+    const dtype = (given && dtypeLabel(given.value, torchFamily)) ?? spec.fixed ?? retag(v.dtype, torchFamily);
+    return { value: tensorValue(v.shape, dtype, v.data?.data) };
+  }
+  return { value: UNKNOWN };
+}
+
+/** The same dtype named in the other library's words (`torch.float32` ↔ `float32`). */
+function retag(dtype: string, torchFamily: boolean): string {
+  const base = dtype.replace(/^torch\./, '');
+  return torchFamily ? `torch.${base}` : base;
+}
+
+/** `torch.Size([3, 2, 2, 2])` as printed. */
+export function sizeFromData(lit: NestedLiteral): CallOutcome {
+  if (lit.shape.length !== 1 || lit.elementKind === 'float') {
+    return { value: UNKNOWN, item: { kind: 'printed', form: 'torch.Size', error: 'torch.Size holds a flat list of whole numbers' } };
+  }
+  return { value: seqOfInts(Array.from(lit.values), 'size'), item: { kind: 'printed', form: 'torch.Size' } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Constructors from a shape.
+
+/** The shape given to a constructor: `f(2, 3)`, `f((2, 3))`, `f([2, 3])`, `f(size=(2, 3))`, `f(X.shape)`. */
+function shapeArgs(args: Args, from: number, keyword = 'size'): number[] | undefined {
+  const kw = args.keywords.get(keyword) ?? args.keywords.get('shape');
+  if (kw) return intTuple(kw.value) ?? (intOf(kw.value) !== undefined ? [intOf(kw.value) as number] : undefined);
+  const rest = args.positional.slice(from);
+  if (rest.length === 1) {
+    const t = intTuple(rest[0].value);
+    if (t) return t;
+  }
+  if (rest.length === 0) return undefined;
+  const out: number[] = [];
+  for (const a of rest) {
+    const n = intOf(a.value);
+    if (n === undefined) return undefined;
+    out.push(n);
+  }
+  return out;
+}
+
+function numberArg(args: Args, index: number, keyword: string): NumberValue | undefined {
+  const a = args.keywords.get(keyword) ?? args.positional[index];
+  if (!a) return undefined;
+  if (a.value.kind === 'number') return a.value;
+  return undefined;
+}
+
+function validShape(shape: readonly number[] | undefined): shape is number[] {
+  return !!shape && shape.every((d) => Number.isInteger(d) && d >= 0);
+}
+
+function filled(shape: readonly number[], dtype: string, fill: number): TensorValue {
+  const n = numel(shape);
+  if (n > VALUE_CAP) return tensorValue(shape, dtype);
+  return tensorValue(shape, dtype, new Float64Array(n).fill(fill));
+}
+
+/** Constructors that take a shape; `undefined` when `path` is not one. */
+export function construct(path: string, args: Args): CallOutcome | undefined {
+  const torch = path.startsWith('torch.');
+  const lib = torch ? 'torch' : path.startsWith('numpy.') ? 'numpy' : undefined;
+  if (!lib) return undefined;
+  const name = path.slice(lib.length + 1);
+  const given = args.keywords.get('dtype');
+  const explicit = given ? dtypeLabel(given.value, torch) : undefined;
+  const floatDtype = explicit ?? (torch ? 'torch.float32' : 'float64');
+  const form = (torch ? 'torch.' : 'np.') + name;
+  const done = (value: TensorValue | undefined): CallOutcome => (value ? { value, item: { kind: 'constructor', form } } : { value: UNKNOWN, item: { kind: 'constructor', form, error: 'the shape is not known' } });
+  switch (name) {
+    case 'ones':
+    case 'zeros':
+    case 'empty': {
+      const shape = shapeArgs(args, 0, torch ? 'size' : 'shape');
+      if (!validShape(shape)) return done(undefined);
+      return done(name === 'empty' ? tensorValue(shape, floatDtype) : filled(shape, floatDtype, name === 'ones' ? 1 : 0));
+    }
+    case 'rand':
+    case 'randn':
+    case 'random.rand':
+    case 'random.randn': {
+      const shape = shapeArgs(args, 0);
+      if (!validShape(shape)) return done(undefined);
+      return done(tensorValue(shape, floatDtype));
+    }
+    case 'full': {
+      const shape = args.keywords.get('size') ? shapeArgs(args, 99) : args.positional[0] ? intTuple(args.positional[0].value) : undefined;
+      const fill = numberArg(args, 1, 'fill_value');
+      if (!validShape(shape)) return done(undefined);
+      const dtype = explicit ?? (fill && fill.isInt ? (torch ? 'torch.int64' : 'int64') : floatDtype);
+      return done(fill ? filled(shape, dtype, fill.value) : tensorValue(shape, dtype));
+    }
+    case 'eye': {
+      const n = intOf(args.positional[0]?.value ?? args.keywords.get('n')?.value ?? args.keywords.get('N')?.value);
+      const mArg = args.positional[1]?.value ?? args.keywords.get('m')?.value ?? args.keywords.get('M')?.value;
+      const m = mArg && mArg.kind !== 'none' ? intOf(mArg) : n;
+      if (n === undefined || m === undefined || n < 0 || m < 0) return done(undefined);
+      const shape = [n, m];
+      if (n * m > VALUE_CAP) return done(tensorValue(shape, floatDtype));
+      const v = new Float64Array(n * m);
+      for (let i = 0; i < Math.min(n, m); i++) v[i * m + i] = 1;
+      return done(tensorValue(shape, floatDtype, v));
+    }
+    case 'arange': {
+      const nums = args.positional.map((a) => (a.value.kind === 'number' ? a.value : undefined));
+      if (nums.length === 0 || nums.some((x) => !x)) {
+        const end = numberArg(args, 99, 'end');
+        if (!end) return done(undefined);
+        nums.splice(0, nums.length, end);
+      }
+      const [a, b, c] = nums as NumberValue[];
+      const start = b ? a.value : 0;
+      const end = b ? b.value : a.value;
+      const step = c ? c.value : (numberArg(args, 99, 'step')?.value ?? 1);
+      if (step === 0 || !Number.isFinite(start) || !Number.isFinite(end)) return done(undefined);
+      const length = Math.max(0, Math.ceil((end - start) / step));
+      const allInt = nums.every((x) => x?.isInt) && Number.isInteger(step);
+      const dtype = explicit ?? (allInt ? (torch ? 'torch.int64' : 'int64') : floatDtype);
+      if (length > VALUE_CAP) return done(tensorValue([length], dtype));
+      const v = new Float64Array(length);
+      for (let i = 0; i < length; i++) v[i] = start + i * step;
+      return done(tensorValue([length], dtype, v));
+    }
+    case 'linspace': {
+      const s = numberArg(args, 0, 'start');
+      const e = numberArg(args, 1, 'end');
+      const steps = intOf(args.positional[2]?.value ?? args.keywords.get('steps')?.value ?? args.keywords.get('num')?.value) ?? (torch ? undefined : 50);
+      if (!s || !e || steps === undefined || steps < 0) return done(undefined);
+      if (steps > VALUE_CAP) return done(tensorValue([steps], floatDtype));
+      const v = new Float64Array(steps);
+      for (let i = 0; i < steps; i++) v[i] = steps === 1 ? s.value : s.value + ((e.value - s.value) * i) / (steps - 1);
+      return done(tensorValue([steps], floatDtype, v));
+    }
+    case 'normal':
+    case 'random.normal': {
+      // torch.normal(mean, std, size) with numbers; with tensors the shape is theirs.
+      const size = torch ? shapeArgs(args, 2) : shapeArgs(args, 2, 'size');
+      if (validShape(size)) return done(tensorValue(size, floatDtype));
+      const mean = args.positional[0]?.value;
+      const std = args.positional[1]?.value;
+      if (mean?.kind === 'tensor' && std?.kind === 'tensor') {
+        const shape = broadcastShapes(mean.shape, std.shape);
+        return done(shape && tensorValue(shape, mean.dtype));
+      }
+      if (mean?.kind === 'tensor') return done(tensorValue(mean.shape, mean.dtype));
+      if (std?.kind === 'tensor') return done(tensorValue(std.shape, std.dtype));
+      return done(undefined);
+    }
+    case 'randint':
+    case 'random.randint': {
+      const size = shapeArgs(args, torch ? (args.positional.length >= 3 ? 2 : 1) : 2);
+      if (!validShape(size)) return done(undefined);
+      return done(tensorValue(size, explicit ?? (torch ? 'torch.int64' : 'int64')));
+    }
+    case 'zeros_like':
+    case 'ones_like':
+    case 'empty_like':
+    case 'rand_like':
+    case 'randn_like':
+    case 'full_like': {
+      const x = args.positional[0]?.value;
+      if (x?.kind !== 'tensor') return done(undefined);
+      const dtype = explicit ?? x.dtype;
+      if (name === 'zeros_like' || name === 'ones_like') return done(filled(x.shape, dtype, name === 'ones_like' ? 1 : 0));
+      if (name === 'full_like') {
+        const fill = numberArg(args, 1, 'fill_value');
+        return done(fill ? filled(x.shape, dtype, fill.value) : tensorValue(x.shape, dtype));
+      }
+      return done(tensorValue(x.shape, dtype));
+    }
+    default:
+      return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tensor functions, methods, attributes and operators.
+
+function tensorsOf(v: Value): TensorValue[] | undefined {
+  if (v.kind !== 'seq') return undefined;
+  const out: TensorValue[] = [];
+  for (const item of v.items) {
+    if (item.kind !== 'tensor') return undefined;
+    out.push(item);
+  }
+  return out;
+}
+
+function dimArg(args: Args, index: number, fallback?: number): number | undefined {
+  const a = args.keywords.get('dim') ?? args.keywords.get('axis') ?? args.positional[index];
+  if (!a) return fallback;
+  return intOf(a.value);
+}
+
+function same(t: TensorValue, shape: readonly number[], dtype = t.dtype, keepValues = true): TensorValue {
+  return tensorValue(shape, dtype, keepValues && t.data && numel(shape) === t.data.data.length ? t.data.data : undefined);
+}
+
+function stack(parts: TensorValue[], dim: number): Value {
+  const shape = stackShape(parts.map((p) => p.shape), dim);
+  if (!shape) return UNKNOWN;
+  const d = dim < 0 ? dim + shape.length : dim;
+  const datas = parts.map((p) => p.data);
+  const values = datas.every((x): x is Tensor => !!x) && numel(shape) <= VALUE_CAP ? stackValues(datas, shape, d) : undefined;
+  return tensorValue(shape, parts[0].dtype, values);
+}
+
+/** Functions of the torch namespace (and a few NumPy ones) on tensors: `torch.stack`, `torch.matmul` … */
+export function tensorFunction(path: string, args: Args): Value | undefined {
+  const name = path.replace(/^(torch\.nn\.functional|torch|numpy)\./, '');
+  if (name === path) return undefined;
+  const a0 = args.positional[0]?.value;
+  switch (name) {
+    case 'stack': {
+      const parts = a0 && tensorsOf(a0);
+      const dim = dimArg(args, 1, 0);
+      return parts && dim !== undefined ? stack(parts, dim) : UNKNOWN;
+    }
+    case 'cat':
+    case 'concat':
+    case 'concatenate': {
+      const parts = a0 && tensorsOf(a0);
+      const dim = dimArg(args, 1, 0);
+      const shape = parts && dim !== undefined ? catShape(parts.map((p) => p.shape), dim) : undefined;
+      return shape && parts ? tensorValue(shape, parts[0].dtype) : UNKNOWN;
+    }
+    case 'matmul':
+    case 'mm':
+    case 'bmm':
+    case 'dot': {
+      const b = args.positional[1]?.value;
+      if (a0?.kind !== 'tensor' || b?.kind !== 'tensor') return UNKNOWN;
+      const shape = matmulShape(a0.shape, b.shape);
+      return shape ? tensorValue(shape, a0.dtype) : UNKNOWN;
+    }
+    case 'Parameter':
+    case 'from_numpy':
+    case 'clone':
+    case 'detach':
+      return a0?.kind === 'tensor' ? a0 : UNKNOWN;
+    case 'abs': case 'exp': case 'log': case 'sqrt': case 'relu': case 'sigmoid': case 'tanh': case 'neg': case 'sin': case 'cos':
+    case 'square': case 'floor': case 'ceil': case 'round': case 'sign': case 'leaky_relu': case 'gelu': case 'softmax': case 'log_softmax':
+      return a0?.kind === 'tensor' ? elementwise(a0, name) : UNKNOWN;
+    case 'add': case 'sub': case 'mul': case 'div': case 'maximum': case 'minimum': case 'pow':
+      return a0 && args.positional[1] ? binary(({ add: '+', sub: '-', mul: '*', div: '/', maximum: 'max', minimum: 'min', pow: '**' } as Record<string, string>)[name], a0, args.positional[1].value) : UNKNOWN;
+    case 'reshape':
+    case 'unsqueeze':
+    case 'squeeze':
+    case 'flatten':
+    case 'transpose':
+    case 'permute':
+    case 'sum': case 'mean': case 'prod': case 'std': case 'var':
+      return a0 ? method(a0, name, { positional: args.positional.slice(1), keywords: args.keywords, starred: args.starred }) : UNKNOWN;
+    default:
+      return undefined;
+  }
+}
+
+function elementwise(t: TensorValue, name: string): TensorValue {
+  const fns: Record<string, (x: number) => number> = {
+    abs: Math.abs, exp: Math.exp, log: Math.log, sqrt: Math.sqrt, relu: (x) => Math.max(0, x), sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+    tanh: Math.tanh, neg: (x) => -x, sin: Math.sin, cos: Math.cos, square: (x) => x * x, floor: Math.floor, ceil: Math.ceil,
+    round: (x) => Math.round(x), sign: Math.sign,
+  };
+  const f = fns[name];
+  const integer = isIntegerDtype(t.dtype) || isBoolDtype(t.dtype);
+  const dtype = integer && ['exp', 'log', 'sqrt', 'sigmoid', 'tanh', 'sin', 'cos', 'softmax', 'log_softmax', 'gelu'].includes(name) ? (t.dtype.startsWith('torch.') ? 'torch.float32' : 'float64') : t.dtype;
+  if (!f || !t.data) return tensorValue(t.shape, dtype);
+  return tensorValue(t.shape, dtype, Array.from(t.data.data, f));
+}
+
+const METHOD_DTYPES: Record<string, string> = { float: 'float32', double: 'float64', half: 'float16', int: 'int32', long: 'int64', bool: 'bool', short: 'int16', byte: 'uint8' };
+
+/** `x.name(args)` on a tensor. */
+export function method(self: Value, name: string, args: Args): Value {
+  if (self.kind === 'seq' && self.form === 'size') {
+    if (name === 'numel') return { kind: 'number', value: numel(intTuple(self) ?? []), isInt: true };
+    return UNKNOWN;
+  }
+  if (self.kind !== 'tensor') return UNKNOWN;
+  const t = self;
+  const ints = (): number[] | undefined => {
+    if (args.positional.length === 1) {
+      const tuple = intTuple(args.positional[0].value);
+      if (tuple) return tuple;
+    }
+    const kw = args.keywords.get('shape') ?? args.keywords.get('size');
+    if (kw) return intTuple(kw.value);
+    const out: number[] = [];
+    for (const a of args.positional) {
+      const n = intOf(a.value);
+      if (n === undefined) return undefined;
+      out.push(n);
+    }
+    return out;
+  };
+  const shaped = (shape: number[] | undefined, keepValues = true): Value => (shape ? same(t, shape, t.dtype, keepValues) : UNKNOWN);
+  switch (name) {
+    case 'reshape':
+    case 'view': {
+      const to = ints();
+      return shaped(to && reshapeTarget(t.shape, to));
+    }
+    case 'view_as':
+    case 'reshape_as':
+    case 'expand_as': {
+      const o = args.positional[0]?.value;
+      return o?.kind === 'tensor' ? shaped(name === 'expand_as' ? [...o.shape] : reshapeTarget(t.shape, o.shape), name !== 'expand_as') : UNKNOWN;
+    }
+    case 'unsqueeze': {
+      const d = dimArg(args, 0);
+      return shaped(d === undefined ? undefined : unsqueezeShape(t.shape, d));
+    }
+    case 'squeeze': {
+      const a = args.keywords.get('dim') ?? args.positional[0];
+      if (!a) return shaped(squeezeShape(t.shape));
+      const d = intOf(a.value);
+      return shaped(d === undefined ? undefined : squeezeShape(t.shape, d));
+    }
+    case 'flatten': {
+      const s = dimArg(args, 0, 0) ?? intOf(args.keywords.get('start_dim')?.value);
+      const e = intOf(args.positional[1]?.value ?? args.keywords.get('end_dim')?.value) ?? -1;
+      return shaped(s === undefined ? undefined : flattenShape(t.shape, s, e));
+    }
+    case 't':
+      return t.shape.length <= 2 ? shaped([...t.shape].reverse(), t.shape.length < 2) : UNKNOWN;
+    case 'transpose':
+    case 'swapaxes': {
+      const a = intOf(args.positional[0]?.value);
+      const b = intOf(args.positional[1]?.value);
+      return a === undefined || b === undefined ? UNKNOWN : shaped(transposeShape(t.shape, a, b), false);
+    }
+    case 'permute': {
+      const dims = ints();
+      return shaped(dims && permuteShape(t.shape, dims), false);
+    }
+    case 'float': case 'double': case 'half': case 'int': case 'long': case 'bool': case 'short': case 'byte': {
+      const base = METHOD_DTYPES[name];
+      const dtype = t.dtype.startsWith('torch.') ? `torch.${base}` : base;
+      return tensorValue(t.shape, dtype, t.data?.data);
+    }
+    case 'to':
+    case 'type':
+    case 'astype': {
+      const target = args.keywords.get('dtype')?.value ?? args.positional.find((a) => a.value.kind === 'ref' || a.value.kind === 'string')?.value;
+      const dtype = target && dtypeLabel(target, t.dtype.startsWith('torch.'));
+      return dtype ? tensorValue(t.shape, dtype, t.data?.data) : t;
+    }
+    case 'detach': case 'clone': case 'contiguous': case 'cpu': case 'cuda': case 'numpy': case 'requires_grad_': case 'copy':
+    case 'abs': case 'exp': case 'log': case 'sqrt': case 'relu': case 'sigmoid': case 'tanh': case 'neg': case 'sin': case 'cos': case 'square':
+    case 'floor': case 'ceil': case 'round': case 'sign': case 'zero_':
+      if (name === 'zero_') return filled(t.shape, t.dtype, 0);
+      return ['detach', 'clone', 'contiguous', 'cpu', 'cuda', 'numpy', 'requires_grad_', 'copy'].includes(name)
+        ? name === 'numpy' ? tensorValue(t.shape, t.dtype.replace(/^torch\./, ''), t.data?.data) : t
+        : elementwise(t, name);
+    case 'sum': case 'mean': case 'prod': case 'std': case 'var': case 'max': case 'min': case 'norm': case 'amax': case 'amin': case 'all': case 'any': {
+      const d = args.keywords.get('dim') ?? args.keywords.get('axis') ?? args.positional[0];
+      const dim = d ? intOf(d.value) : undefined;
+      if (d && dim === undefined) return UNKNOWN;
+      const keep = args.keywords.get('keepdim') ?? args.keywords.get('keepdims');
+      const keepdim = !!keep && keep.value.kind === 'number' && keep.value.value !== 0;
+      if ((name === 'max' || name === 'min') && dim !== undefined) return UNKNOWN; // returns (values, indices)
+      const shape = reduceShape(t.shape, dim, keepdim);
+      if (!shape) return UNKNOWN;
+      const dtype = ['all', 'any'].includes(name) ? (t.dtype.startsWith('torch.') ? 'torch.bool' : 'bool') : ['mean', 'std', 'var', 'norm'].includes(name) && (isIntegerDtype(t.dtype) || isBoolDtype(t.dtype)) ? t.dtype : name === 'sum' && isBoolDtype(t.dtype) ? (t.dtype.startsWith('torch.') ? 'torch.int64' : 'int64') : t.dtype;
+      if (dim === undefined && t.data && !keepdim && t.data.data.length > 0) {
+        const v = reduceAll(t.data.data, name);
+        return v === undefined ? tensorValue([], dtype) : tensorValue([], dtype, [v]);
+      }
+      return tensorValue(shape, dtype);
+    }
+    case 'item':
+      return t.data && t.data.data.length === 1 ? { kind: 'number', value: t.data.data[0], isInt: isIntegerDtype(t.dtype) } : UNKNOWN;
+    case 'size': {
+      const d = args.positional[0] ?? args.keywords.get('dim');
+      if (!d) return seqOfInts([...t.shape], 'size');
+      const dim = intOf(d.value);
+      const w = dim === undefined ? undefined : dim < 0 ? dim + t.shape.length : dim;
+      return w !== undefined && w >= 0 && w < t.shape.length ? { kind: 'number', value: t.shape[w], isInt: true } : UNKNOWN;
+    }
+    case 'numel':
+      return { kind: 'number', value: numel(t.shape), isInt: true };
+    case 'dim':
+    case 'ndimension':
+      return { kind: 'number', value: t.shape.length, isInt: true };
+    default:
+      return UNKNOWN;
+  }
+}
+
+function reduceAll(data: ArrayLike<number>, name: string): number | undefined {
+  const n = data.length;
+  let s = 0;
+  switch (name) {
+    case 'sum':
+    case 'mean':
+      for (let i = 0; i < n; i++) s += data[i];
+      return name === 'sum' ? s : s / n;
+    case 'max':
+    case 'amax': {
+      let m = -Infinity;
+      for (let i = 0; i < n; i++) m = Math.max(m, data[i]);
+      return m;
+    }
+    case 'min':
+    case 'amin': {
+      let m = Infinity;
+      for (let i = 0; i < n; i++) m = Math.min(m, data[i]);
+      return m;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** `x.name` on a value. */
+export function attribute(self: Value, name: string): Value {
+  if (self.kind === 'ref') return { kind: 'ref', path: `${self.path}.${name}` };
+  if (self.kind === 'tensor') {
+    switch (name) {
+      case 'shape':
+        return seqOfInts([...self.shape], 'size');
+      case 'T':
+        return self.shape.length <= 2 ? same(self, [...self.shape].reverse(), self.dtype, self.shape.length < 2) : tensorValue([...self.shape].reverse(), self.dtype);
+      case 'data':
+      case 'grad':
+        return name === 'grad' ? tensorValue(self.shape, self.dtype) : self;
+      case 'ndim':
+        return { kind: 'number', value: self.shape.length, isInt: true };
+      case 'dtype':
+        return { kind: 'ref', path: self.dtype };
+      default:
+        return { kind: 'method', self, name };
+    }
+  }
+  if (self.kind === 'layer') {
+    const w = moduleWeights(self.layer);
+    if (name === 'weight' && w.weightShape) return tensorValue(w.weightShape, 'torch.float32');
+    if (name === 'bias') return w.biasShape ? tensorValue(w.biasShape, 'torch.float32') : NONE;
+    return UNKNOWN;
+  }
+  if (self.kind === 'seq' && self.form === 'size') return { kind: 'method', self, name };
+  return UNKNOWN;
+}
+
+const OPS: Record<string, (x: number, y: number) => number> = {
+  '+': (x, y) => x + y,
+  '-': (x, y) => x - y,
+  '*': (x, y) => x * y,
+  '/': (x, y) => x / y,
+  '//': (x, y) => Math.floor(x / y),
+  '%': (x, y) => x - Math.floor(x / y) * y,
+  '**': (x, y) => x ** y,
+  max: Math.max,
+  min: Math.min,
+  '==': (x, y) => +(x === y),
+  '!=': (x, y) => +(x !== y),
+  '<': (x, y) => +(x < y),
+  '>': (x, y) => +(x > y),
+  '<=': (x, y) => +(x <= y),
+  '>=': (x, y) => +(x >= y),
+  '&': (x, y) => x & y,
+  '|': (x, y) => x | y,
+  '^': (x, y) => x ^ y,
+};
+
+const COMPARISONS = new Set(['==', '!=', '<', '>', '<=', '>=']);
+
+function scalarTensor(n: NumberValue, like: TensorValue): TensorValue {
+  return tensorValue([], like.dtype, [n.value]);
+}
+
+/** Result dtype of `a op b` where one side may be a Python number (PyTorch's type promotion, simplified). */
+function resultDtype(op: string, a: Value, b: Value, t: TensorValue): string {
+  const torch = t.dtype.startsWith('torch.');
+  if (COMPARISONS.has(op)) return torch ? 'torch.bool' : 'bool';
+  const floatOf = (v: Value): boolean => (v.kind === 'number' ? !v.isInt : v.kind === 'tensor' ? !isIntegerDtype(v.dtype) && !isBoolDtype(v.dtype) : false);
+  const dtypes = [a, b].filter((v): v is TensorValue => v.kind === 'tensor');
+  const floats = dtypes.filter((d) => floatOf(d));
+  if (floats.length) return floats.find((d) => engineDtype(d.dtype) === 'float64')?.dtype ?? floats[0].dtype;
+  if (op === '/' || floatOf(a) || floatOf(b)) return torch ? 'torch.float32' : 'float64';
+  const ints = dtypes.filter((d) => isIntegerDtype(d.dtype));
+  if (ints.length) return ints[0].dtype;
+  if (a.kind === 'number' || b.kind === 'number') return torch ? 'torch.int64' : 'int64';
+  return t.dtype;
+}
+
+/** `a op b` for numbers, tuples and tensors (broadcasting); UNKNOWN when it cannot be known. */
+export function binary(op: string, a: Value, b: Value): Value {
+  const f = OPS[op];
+  if (a.kind === 'number' && b.kind === 'number') {
+    if (!f) return UNKNOWN;
+    const value = f(a.value, b.value);
+    const isInt = a.isInt && b.isInt && op !== '/' && Number.isInteger(value);
+    return COMPARISONS.has(op) ? { kind: 'number', value, isInt: true } : { kind: 'number', value, isInt };
+  }
+  if (op === '+' && a.kind === 'seq' && b.kind === 'seq') {
+    return { kind: 'seq', items: [...a.items, ...b.items], form: a.form === 'list' ? 'list' : 'tuple' } satisfies SeqValue;
+  }
+  if (op === '+' && (a.kind === 'seq' || a.kind === 'array') && (b.kind === 'seq' || b.kind === 'array')) {
+    const x = intTuple(a);
+    const y = intTuple(b);
+    return x && y ? seqOfInts([...x, ...y]) : UNKNOWN;
+  }
+  if (op === '@') {
+    if (a.kind !== 'tensor' || b.kind !== 'tensor') return UNKNOWN;
+    const shape = matmulShape(a.shape, b.shape);
+    return shape ? tensorValue(shape, a.dtype) : UNKNOWN;
+  }
+  const t = a.kind === 'tensor' ? a : b.kind === 'tensor' ? b : undefined;
+  if (!t) return UNKNOWN;
+  const other = t === a ? b : a;
+  if (other.kind !== 'tensor' && other.kind !== 'number') return UNKNOWN;
+  const ta = a.kind === 'tensor' ? a : scalarTensor(a as NumberValue, t);
+  const tb = b.kind === 'tensor' ? b : scalarTensor(b as NumberValue, t);
+  const shape = broadcastShapes(ta.shape, tb.shape);
+  if (!shape) return UNKNOWN;
+  const dtype = resultDtype(op, a, b, t);
+  if (f && ta.data && tb.data && numel(shape) <= VALUE_CAP) {
+    return tensorValue(shape, dtype, broadcastValues(ta.data, tb.data, shape, f, 'float64').data);
+  }
+  return tensorValue(shape, dtype);
+}
+
+/** Unary minus, plus and `~`. */
+export function unary(op: string, v: Value): Value {
+  if (v.kind === 'number') return op === '-' ? { kind: 'number', value: -v.value, isInt: v.isInt } : op === '+' ? v : { kind: 'number', value: ~v.value, isInt: true };
+  if (v.kind === 'tensor') {
+    if (op === '+') return v;
+    if (!v.data) return tensorValue(v.shape, v.dtype);
+    return tensorValue(v.shape, v.dtype, Array.from(v.data.data, op === '-' ? (x) => -x : (x) => (isBoolDtype(v.dtype) ? 1 - x : ~x)));
+  }
+  return UNKNOWN;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layers.
+
+const MODULES: Record<string, LayerOp> = {
+  'torch.nn.Conv2d': 'conv2d',
+  'torch.nn.ConvTranspose2d': 'conv_transpose2d',
+  'torch.nn.MaxPool2d': 'max_pool2d',
+  'torch.nn.AvgPool2d': 'avg_pool2d',
+};
+
+const FUNCTIONALS: Record<string, LayerOp> = {
+  'torch.nn.functional.conv2d': 'conv2d',
+  'torch.conv2d': 'conv2d',
+  'torch.nn.functional.conv_transpose2d': 'conv_transpose2d',
+  'torch.conv_transpose2d': 'conv_transpose2d',
+  'torch.nn.functional.max_pool2d': 'max_pool2d',
+  'torch.max_pool2d': 'max_pool2d',
+  'torch.nn.functional.avg_pool2d': 'avg_pool2d',
+  'torch.avg_pool2d': 'avg_pool2d',
+};
+
+/** d2l's and the seeds' helpers, by name (with or without `d2l.`). */
+const HELPERS = new Set(['corr2d', 'corr2d_multi_in', 'corr2d_multi_in_out', 'corr2d_multi_in_out_1x1', 'pool2d', 'comp_conv2d']);
+
+/** Keyword names of each call's positional parameters, in PyTorch's order. */
+const POSITIONAL: Record<string, readonly string[]> = {
+  'module:conv2d': ['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation', 'groups', 'bias', 'padding_mode'],
+  'module:conv_transpose2d': ['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'output_padding', 'groups', 'bias', 'dilation', 'padding_mode'],
+  'module:max_pool2d': ['kernel_size', 'stride', 'padding', 'dilation', 'return_indices', 'ceil_mode'],
+  'module:avg_pool2d': ['kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad', 'divisor_override'],
+  'functional:conv2d': ['input', 'weight', 'bias', 'stride', 'padding', 'dilation', 'groups'],
+  'functional:conv_transpose2d': ['input', 'weight', 'bias', 'stride', 'padding', 'output_padding', 'groups', 'dilation'],
+  'functional:max_pool2d': ['input', 'kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode', 'return_indices'],
+  'functional:avg_pool2d': ['input', 'kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad', 'divisor_override'],
+};
+
+/** Arguments by parameter name (positional ones mapped through PyTorch's order). */
+function named(args: Args, names: readonly string[]): Map<string, Value> {
+  const out = new Map<string, Value>();
+  args.positional.forEach((a, i) => {
+    if (i < names.length) out.set(names[i], a.value);
+  });
+  for (const [k, a] of args.keywords) out.set(k, a.value);
+  return out;
+}
+
+/** Reads a layer's arguments into a spec; `unknownArgument` names the first one that is not a literal value. */
+function layerSpec(op: LayerOp, style: 'module' | 'functional', callee: string, a: Map<string, Value>): LayerSpec {
+  let unknownArgument: string | undefined;
+  const note = (name: string): undefined => {
+    unknownArgument ??= name;
+    return undefined;
+  };
+  const size2 = (name: string): [number, number] | undefined => {
+    const v = a.get(name);
+    if (!v || v.kind === 'none') return undefined;
+    const n = intOf(v);
+    if (n !== undefined) return [n, n];
+    const t = intTuple(v);
+    if (t && t.length === 2) return [t[0], t[1]];
+    if (t && t.length === 1) return [t[0], t[0]];
+    return note(name);
+  };
+  const int = (name: string): number | undefined => {
+    const v = a.get(name);
+    if (!v) return undefined;
+    const n = intOf(v);
+    return n === undefined ? note(name) : n;
+  };
+  const bool = (name: string): boolean | undefined => {
+    const v = a.get(name);
+    if (!v) return undefined;
+    if (v.kind === 'number') return v.value !== 0;
+    return note(name);
+  };
+  let padding: Padding2d | undefined;
+  const p = a.get('padding');
+  if (p) {
+    if (p.kind === 'string' && (p.value === 'same' || p.value === 'valid')) padding = p.value;
+    else {
+      const n = intOf(p);
+      const t = intTuple(p);
+      padding = n !== undefined ? n : t && t.length === 2 ? [t[0], t[1]] : t && t.length === 4 ? [t[0], t[1], t[2], t[3]] : note('padding');
+    }
+  }
+  const stride = a.get('stride');
+  const modeValue = a.get('padding_mode');
+  const mode = modeValue?.kind === 'string' && ['zeros', 'reflect', 'replicate', 'circular'].includes(modeValue.value) ? (modeValue.value as LayerSpec['paddingMode']) : undefined;
+  const divisor = a.get('divisor_override');
+  const biasValue = a.get('bias');
+  const spec: LayerSpec = {
+    op,
+    style,
+    callee,
+    inChannels: style === 'module' && op !== 'max_pool2d' && op !== 'avg_pool2d' ? int('in_channels') : undefined,
+    outChannels: style === 'module' && op !== 'max_pool2d' && op !== 'avg_pool2d' ? int('out_channels') : undefined,
+    kernelSize: op === 'max_pool2d' || op === 'avg_pool2d' || style === 'module' ? size2('kernel_size') : undefined,
+    stride: stride && stride.kind !== 'none' ? (size2('stride') ?? null) : null,
+    padding,
+    dilation: size2('dilation'),
+    outputPadding: size2('output_padding'),
+    groups: int('groups'),
+    bias: style === 'module' ? bool('bias') : biasValue ? biasValue.kind !== 'none' : false,
+    paddingMode: mode,
+    ceilMode: bool('ceil_mode'),
+    countIncludePad: bool('count_include_pad'),
+    divisorOverride: divisor && divisor.kind !== 'none' ? intOf(divisor) ?? note('divisor_override') : null,
+    unknownArgument,
+  };
+  return spec;
+}
+
+function shapeText(shape: readonly number[]): string {
+  return `(${shape.join(', ')})`;
+}
+
+/** Output shape in the input's own rank (unbatched CHW stays CHW). */
+function outputShape(op: LayerOp, input: readonly number[], o: { batch: number; outChannels: number; outHeight: number; outWidth: number }): number[] {
+  if (input.length === 4) return [o.batch, o.outChannels, o.outHeight, o.outWidth];
+  if (input.length === 3) return [o.outChannels, o.outHeight, o.outWidth];
+  return op === 'corr2d' ? [o.outHeight, o.outWidth] : [o.outHeight, o.outWidth];
+}
+
+function failure(err: unknown): string {
+  if (err instanceof EngineError || err instanceof Error) return err.message;
+  return String(err);
+}
+
+/**
+ * A layer's report for `inputShape` (when known): weight/bias shapes from the module's arguments or
+ * the functional call's operands, and the engine's resolution (output shape, padding per side).
+ */
+export function report(spec: LayerSpec, inputShape: readonly number[] | undefined, operandWeight?: readonly number[], operandBias?: readonly number[] | null): LayerReport {
+  const fromModule = moduleWeights(spec);
+  const weightShape = operandWeight ? [...operandWeight] : fromModule.weightShape;
+  const biasShape = operandBias !== undefined ? (operandBias ? [...operandBias] : null) : fromModule.biasShape;
+  const params = spec.style === 'module' ? fromModule.params : null;
+  const base = { spec, weightShape, biasShape, params };
+  if (spec.unknownArgument && spec.op !== 'corr2d') return { ...base, ...(inputShape ? { inputShape: [...inputShape] } : {}) };
+  if (!inputShape) return base;
+  const isPool = spec.op === 'max_pool2d' || spec.op === 'avg_pool2d';
+  if (spec.op !== 'corr2d' && inputShape.length !== 3 && inputShape.length !== 4) {
+    const what = isPool ? spec.op : spec.op === 'conv_transpose2d' ? 'conv_transpose2d' : 'conv2d';
+    return { ...base, inputShape: [...inputShape], error: `${what}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, but got ${inputShape.length}-D ${shapeText(inputShape)}` };
+  }
+  try {
+    const info = resolveInfo(spec, inputShape, weightShape);
+    if (spec.style === 'module' && !isPool && spec.op === 'conv2d' && spec.inChannels !== undefined && info.inChannels !== spec.inChannels) {
+      throw new EngineError('conv2d', `input has ${info.inChannels} channels but the layer expects ${spec.inChannels} (weight ${shapeText(weightShape ?? [])})`);
+    }
+    return { ...base, inputShape: [...inputShape], outputShape: outputShape(spec.op, inputShape, info), info };
+  } catch (err) {
+    return { ...base, inputShape: [...inputShape], error: failure(err) };
+  }
+}
+
+export function isLayerModule(path: string): boolean {
+  return Object.prototype.hasOwnProperty.call(MODULES, path);
+}
+
+export function isLayerCall(path: string): boolean {
+  const bare = path.startsWith('d2l.') ? path.slice(4) : path;
+  return isLayerModule(path) || Object.prototype.hasOwnProperty.call(FUNCTIONALS, path) || HELPERS.has(bare);
+}
+
+function tensorArg(v: Value | undefined): TensorValue | undefined {
+  return v?.kind === 'tensor' ? v : undefined;
+}
+
+/** `nn.Conv2d(…)` → a layer value; `F.conv2d(X, K, …)` and helpers → the output tensor with the layer's report. */
+export function layerCall(path: string, callee: string, args: Args): CallOutcome {
+  if (isLayerModule(path)) {
+    const op = MODULES[path];
+    const spec = layerSpec(op, 'module', callee, named(args, POSITIONAL[`module:${op}`]));
+    const layer = report(spec, undefined);
+    return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer } };
+  }
+  const fop = FUNCTIONALS[path];
+  if (fop) {
+    const a = named(args, POSITIONAL[`functional:${fop}`]);
+    const spec = layerSpec(fop, 'functional', callee, a);
+    const input = tensorArg(a.get('input'));
+    const weight = tensorArg(a.get('weight'));
+    const biasV = a.get('bias');
+    const bias = biasV?.kind === 'tensor' ? biasV.shape : biasV === undefined || biasV.kind === 'none' ? null : undefined;
+    const layer = report(spec, input?.shape, weight?.shape, bias === undefined ? null : bias);
+    return outcome(layer, callee, input);
+  }
+  return helper(path.startsWith('d2l.') ? path.slice(4) : path, callee, args);
+}
+
+function outcome(layer: LayerReport, callee: string, input: TensorValue | undefined): CallOutcome {
+  const value = layer.outputShape && input ? tensorValue(layer.outputShape, input.dtype) : UNKNOWN;
+  return { value, item: { kind: 'layer', form: callee, layer } };
+}
+
+/** A layer (module) applied to an input: `conv(X)`. */
+export function applyLayer(spec: LayerSpec, input: Value): { value: Value; layer: LayerReport } {
+  const x = tensorArg(input);
+  const layer = report(spec, x?.shape);
+  const value = layer.outputShape && x ? tensorValue(layer.outputShape, x.dtype) : UNKNOWN;
+  return { value, layer };
+}
+
+/** The seeds' helpers, with d2l's semantics: corr2d on H×W, multi-in on C×H×W with C×kH×kW … */
+function helper(name: string, callee: string, args: Args): CallOutcome {
+  const x = tensorArg(args.positional[0]?.value);
+  const k = tensorArg(args.positional[1]?.value);
+  const corr = (input: readonly number[] | undefined, weight: readonly number[] | undefined, check?: () => string | undefined): CallOutcome => {
+    const spec: LayerSpec = { op: 'corr2d', style: 'helper', callee, stride: null };
+    const base = { spec, weightShape: k ? [...k.shape] : null, biasShape: null, params: null };
+    if (!x || !k || !input || !weight) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: base } };
+    const problem = check?.();
+    if (problem) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { ...base, inputShape: [...x.shape], error: problem } } };
+    try {
+      const info = resolveInfo({ ...spec, op: 'conv2d' }, input, weight);
+      const out = name === 'corr2d_multi_in_out' || name === 'corr2d_multi_in_out_1x1' ? [info.outChannels, info.outHeight, info.outWidth] : [info.outHeight, info.outWidth];
+      const layer: LayerReport = { ...base, inputShape: [...x.shape], outputShape: out, info };
+      return { value: tensorValue(out, x.dtype), item: { kind: 'layer', form: callee, layer } };
+    } catch (err) {
+      return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { ...base, inputShape: [...x.shape], error: `${name}: ${failure(err).replace(/^conv2d: /, '')}` } } };
+    }
+  };
+  const rank = (t: TensorValue | undefined, n: number, what: string): string | undefined =>
+    t && t.shape.length !== n ? `${name}: expected ${what} of ${n} dimensions, but got ${shapeText(t.shape)}` : undefined;
+  switch (name) {
+    case 'corr2d':
+      return corr(x && [1, 1, ...x.shape], k && [1, 1, ...k.shape], () => rank(x, 2, 'an input (H, W)') ?? rank(k, 2, 'a kernel (kH, kW)'));
+    case 'corr2d_multi_in':
+      return corr(x?.shape, k && [1, ...k.shape], () =>
+        rank(x, 3, 'an input (C, H, W)') ?? rank(k, 3, 'a kernel (C, kH, kW)') ?? (x && k && x.shape[0] !== k.shape[0] ? `${name}: the input has ${x.shape[0]} channels but the kernel has ${k.shape[0]}` : undefined));
+    case 'corr2d_multi_in_out':
+    case 'corr2d_multi_in_out_1x1':
+      return corr(x?.shape, k?.shape, () =>
+        rank(x, 3, 'an input (C, H, W)') ?? rank(k, 4, 'a kernel (C_out, C_in, kH, kW)') ??
+        (x && k && x.shape[0] !== k.shape[1] ? `${name}: the input has ${x.shape[0]} channels but the kernel expects ${k.shape[1]}` : undefined) ??
+        (name === 'corr2d_multi_in_out_1x1' && k && (k.shape[2] !== 1 || k.shape[3] !== 1) ? `${name}: expected 1×1 kernels, but got ${k.shape[2]}×${k.shape[3]}` : undefined));
+    case 'pool2d': {
+      const size = args.positional[1] ? intTuple(args.positional[1].value) : undefined;
+      const spec: LayerSpec = { op: 'max_pool2d', style: 'helper', callee, kernelSize: size && size.length === 2 ? [size[0], size[1]] : undefined, stride: [1, 1] };
+      const modeArg = args.positional[2]?.value ?? args.keywords.get('mode')?.value;
+      const op = modeArg?.kind === 'string' && modeArg.value === 'avg' ? 'avg_pool2d' : 'max_pool2d';
+      const s = { ...spec, op } as LayerSpec;
+      if (!x || !s.kernelSize) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec: s, weightShape: null, biasShape: null, params: 0 } } };
+      if (x.shape.length !== 2) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec: s, weightShape: null, biasShape: null, params: 0, inputShape: [...x.shape], error: `${name}: expected an input (H, W) of 2 dimensions, but got ${shapeText(x.shape)}` } } };
+      const layer = report(s, [1, ...x.shape]);
+      const out = layer.outputShape ? layer.outputShape.slice(1) : undefined;
+      return { value: out ? tensorValue(out, x.dtype) : UNKNOWN, item: { kind: 'layer', form: callee, layer: { ...layer, inputShape: [...x.shape], ...(out ? { outputShape: out } : {}) } } };
+    }
+    case 'comp_conv2d': {
+      // d2l: X = X.reshape((1, 1) + X.shape); Y = conv2d(X); return Y.reshape(Y.shape[2:])
+      const l = args.positional[0]?.value;
+      const input = tensorArg(args.positional[1]?.value);
+      if (l?.kind !== 'layer') return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec: { op: 'conv2d', style: 'helper', callee, stride: null }, weightShape: null, biasShape: null, params: null } } };
+      const reshaped = input ? [1, 1, ...input.shape] : undefined;
+      const layer = report(l.layer, reshaped);
+      const out = layer.outputShape ? layer.outputShape.slice(2) : undefined;
+      return { value: out && input ? tensorValue(out, input.dtype) : UNKNOWN, item: { kind: 'layer', form: callee, layer: { ...layer, ...(out ? { outputShape: out } : {}) } } };
+    }
+    default:
+      return { value: UNKNOWN };
+  }
+}
+
+/** Values of a torch.Size or tuple as a readable shape. */
+export function describeShape(shape: readonly number[]): string {
+  return shapeText(shape);
+}
+

@@ -1,0 +1,969 @@
+/**
+ * The document scanner: finds every tensor literal, constructor, printed tensor, conv or pooling
+ * layer call and every name bound to one, in Python, notebook cells, Markdown and plain text
+ * (prose is read as text: whatever parses as an expression is looked at, the rest is passed over).
+ *
+ * It is a small, forgiving expression evaluator over the tokens: statements are read line by line,
+ * `X = …` binds X in the current scope (a `def` or `class` body is its own scope, found by
+ * indentation), and each expression is evaluated to what can be known exactly (shapes, dtypes, and
+ * values where cheap). An expression that does not parse is skipped from the point where it failed,
+ * so every token is looked at a bounded number of times: the time is linear in the text.
+ */
+import { createScanner, TokenKind } from './scanner';
+import { LineMap, ParseError, ParseErrorCode } from './errors';
+import { parseNested, type NestedLiteral, type ParseLimits } from './literal';
+import { type Value, type TensorValue, UNKNOWN, NONE, intOf, intTuple, literalTensor } from './values';
+import {
+  type Arg, type Args, type ItemKind, type CallOutcome, canonical, isDataCall, fromData, fromValue, sizeFromData, construct,
+  tensorFunction, method, attribute, binary, unary, isLayerCall, layerCall, applyLayer,
+} from './calls';
+import type { LayerReport } from './layers';
+import { indexShape, type IndexPart } from './shapes';
+import { tensorValue } from './values';
+
+export type { ItemKind } from './calls';
+
+/** One thing the scanner found, with its place in the text. */
+export interface Item {
+  readonly kind: ItemKind;
+  /** [start, end) offsets in the scanned text. */
+  start: number;
+  end: number;
+  /** The name the item is bound to (`X = torch.tensor(…)`), or the name itself for `name` items. */
+  name: string | null;
+  /** The form as written: `torch.tensor`, `tensor(…)`, `list`, `torch.ones`, `nn.Conv2d`, `name` … */
+  readonly form: string;
+  /** The tensor (shape, dtype, values when known); for a `torch.Size` the shape it describes. */
+  tensor?: TensorValue;
+  /** A printed `torch.Size([…])`: the shape it describes. */
+  size?: number[];
+  /** Layer items: weights, params, and the output when the input is known. */
+  layer?: LayerReport;
+  /** Module layers: where they were applied (`conv(X)`), with each input and output. */
+  applications?: { offset: number; layer: LayerReport }[];
+  /** Name items: where the name was bound. */
+  boundAt?: { offset: number; line: number; column: number };
+  /** Why nothing more is known: a parse error or a shape mismatch, said plainly. */
+  error?: string;
+  /** Parse errors keep their position in the text. */
+  parseError?: ParseError;
+}
+
+export interface Binding {
+  readonly name: string;
+  readonly value: Value;
+  readonly offset: number;
+  readonly line: number;
+  readonly column: number;
+  /** Index of the item that reported the value (its literal or layer), if any. */
+  readonly item?: number;
+  /** Cell (or other segment) index the binding came from, for notebooks. */
+  readonly segment?: number;
+}
+
+export interface ScanOptions extends ParseLimits {
+  /** Names bound before this text (earlier notebook cells). Not modified. */
+  readonly globals?: ReadonlyMap<string, Binding>;
+  /** Segment index stored in new bindings (a notebook cell's index). */
+  readonly segment?: number;
+}
+
+export interface ScanResult {
+  /** In order of their start offset (an item may contain others: the innermost is the most specific). */
+  readonly items: Item[];
+  /** Names bound at the end of the text (the globals of the next notebook cell). */
+  readonly globals: Map<string, Binding>;
+  readonly lines: LineMap;
+}
+
+const KEYWORDS = new Set([
+  'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally',
+  'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try',
+  'while', 'with', 'yield',
+]);
+
+/** Thrown inside the evaluator when an expression does not parse; carries the token where it failed. */
+class Fail {
+  constructor(readonly at: number) {}
+}
+
+const MAX_EXPRESSION_DEPTH = 100;
+
+interface Scope {
+  readonly vars: Map<string, Binding>;
+  /** Indentation of the `def`/`class` line that opened it (-1 for the module). */
+  readonly indent: number;
+  readonly parent?: Scope;
+}
+
+const enum P {
+  // punctuation char codes used below
+  LParen = 40, RParen = 41, Comma = 44, Dot = 46, Colon = 58, Semi = 59, Eq = 61, LBracket = 91, RBracket = 93, LBrace = 123, RBrace = 125, Lt = 60, Gt = 62, Star = 42,
+}
+
+const BINARY_PRECEDENCE: Record<string, number> = {
+  '==': 1, '!=': 1, '<': 1, '>': 1, '<=': 1, '>=': 1,
+  '|': 2, '^': 3, '&': 4, '<<': 5, '>>': 5, '+': 6, '-': 6, '*': 7, '/': 7, '//': 7, '%': 7, '@': 7,
+};
+
+class DocumentScanner {
+  private readonly kinds: Uint8Array;
+  private readonly starts: Uint32Array;
+  private readonly ends: Uint32Array;
+  private readonly first: Uint8Array;
+  private readonly space: Uint8Array;
+  /** Index of the matching bracket, or -1. */
+  private readonly match: Int32Array;
+  private readonly n: number;
+  readonly items: Item[] = [];
+  private scope: Scope;
+  private readonly lines: LineMap;
+  private depth = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly options: ScanOptions,
+  ) {
+    this.lines = new LineMap(text);
+    const scanner = createScanner(text);
+    let cap = 1024;
+    let kinds = new Uint8Array(cap);
+    let starts = new Uint32Array(cap);
+    let ends = new Uint32Array(cap);
+    let first = new Uint8Array(cap);
+    let space = new Uint8Array(cap);
+    let n = 0;
+    let pendingFirst = true;
+    for (let k = scanner.scan(); k !== TokenKind.EOF; k = scanner.scan()) {
+      if (k === TokenKind.Comment) {
+        pendingFirst ||= scanner.firstOnLine;
+        continue;
+      }
+      if (n === cap) {
+        cap *= 2;
+        const grow = <T extends Uint8Array | Uint32Array>(a: T, make: (c: number) => T): T => {
+          const b = make(cap);
+          b.set(a);
+          return b;
+        };
+        kinds = grow(kinds, (c) => new Uint8Array(c));
+        starts = grow(starts, (c) => new Uint32Array(c));
+        ends = grow(ends, (c) => new Uint32Array(c));
+        first = grow(first, (c) => new Uint8Array(c));
+        space = grow(space, (c) => new Uint8Array(c));
+      }
+      kinds[n] = k;
+      starts[n] = scanner.tokenOffset;
+      ends[n] = scanner.tokenOffset + scanner.tokenLength;
+      first[n] = scanner.firstOnLine || (pendingFirst && scanner.firstOnLine) ? 1 : 0;
+      space[n] = scanner.spaceBefore ? 1 : 0;
+      pendingFirst = false;
+      n++;
+    }
+    this.kinds = kinds;
+    this.starts = starts;
+    this.ends = ends;
+    this.first = first;
+    this.space = space;
+    this.n = n;
+    this.match = new Int32Array(n).fill(-1);
+    const stack: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (kinds[i] !== TokenKind.Punct || ends[i] - starts[i] !== 1) continue;
+      const c = text.charCodeAt(starts[i]);
+      if (c === P.LParen || c === P.LBracket || c === P.LBrace) stack.push(i);
+      else if (c === P.RParen || c === P.RBracket || c === P.RBrace) {
+        const open = c === P.RParen ? P.LParen : c === P.RBracket ? P.LBracket : P.LBrace;
+        // Pop to the nearest opener of the same kind; openers left unmatched stay -1.
+        for (let s = stack.length - 1; s >= 0; s--) {
+          if (text.charCodeAt(starts[stack[s]]) === open) {
+            this.match[stack[s]] = i;
+            this.match[i] = stack[s];
+            stack.length = s;
+            break;
+          }
+        }
+      }
+    }
+    const globals = new Map(options.globals ?? []);
+    this.scope = { vars: globals, indent: -1 };
+  }
+
+  // ----- tokens ------------------------------------------------------------------------------
+
+  private tokText(i: number): string {
+    return this.text.substring(this.starts[i], this.ends[i]);
+  }
+
+  private isPunct(i: number, c: number): boolean {
+    return i < this.n && this.kinds[i] === TokenKind.Punct && this.ends[i] - this.starts[i] === 1 && this.text.charCodeAt(this.starts[i]) === c;
+  }
+
+  private isOp(i: number, op: string): boolean {
+    return i < this.n && this.kinds[i] === TokenKind.Punct && this.tokText(i) === op;
+  }
+
+  private isName(i: number, name?: string): boolean {
+    return i < this.n && this.kinds[i] === TokenKind.Name && (name === undefined || this.tokText(i) === name);
+  }
+
+  /** Column (0-based) of the token, i.e. its indentation when it is first on its line. */
+  private indentOf(i: number): number {
+    let p = this.starts[i];
+    let col = 0;
+    while (p > 0) {
+      const c = this.text.charCodeAt(p - 1);
+      if (c === 10 || c === 13) break;
+      p--;
+      col++;
+    }
+    return col;
+  }
+
+  // ----- scopes ------------------------------------------------------------------------------
+
+  private lookup(name: string): Binding | undefined {
+    for (let s: Scope | undefined = this.scope; s; s = s.parent) {
+      const b = s.vars.get(name);
+      if (b) return b;
+    }
+    return undefined;
+  }
+
+  private bind(name: string, value: Value, offset: number, item?: number): void {
+    const { line, column } = this.lines.position(offset);
+    this.scope.vars.set(name, { name, value, offset, line, column, ...(item !== undefined ? { item } : {}), ...(this.options.segment !== undefined ? { segment: this.options.segment } : {}) });
+  }
+
+  // ----- items -------------------------------------------------------------------------------
+
+  private addItem(item: Item): number {
+    this.items.push(item);
+    return this.items.length - 1;
+  }
+
+  private nameItem(i: number, name: string, value: Value, binding: Binding | undefined, start = this.starts[i]): void {
+    if (value.kind !== 'tensor' && value.kind !== 'layer') return;
+    const item: Item = { kind: 'name', start, end: this.ends[i], name, form: 'name' };
+    if (value.kind === 'tensor') item.tensor = value;
+    else {
+      const layerItem = this.items[value.itemIndex];
+      if (layerItem?.layer) item.layer = layerItem.layer;
+      if (layerItem?.applications) item.applications = layerItem.applications;
+    }
+    if (binding) item.boundAt = { offset: binding.offset, line: binding.line, column: binding.column };
+    this.addItem(item);
+  }
+
+  // ----- statements --------------------------------------------------------------------------
+
+  run(): ScanResult {
+    let i = 0;
+    let statementStart = true;
+    while (i < this.n) {
+      if (this.first[i]) {
+        statementStart = true;
+        const indent = this.indentOf(i);
+        while (this.scope.parent && indent <= this.scope.indent) this.scope = this.scope.parent;
+      }
+      const start = i;
+      try {
+        if (statementStart && (this.isName(i, 'def') || this.isName(i, 'class'))) i = this.definition(i);
+        else if (statementStart) i = this.statement(i);
+        else i = this.expressionList(i).end;
+      } catch (err) {
+        if (!(err instanceof Fail)) throw err;
+        i = Math.max(err.at, start + 1);
+      }
+      this.depth = 0;
+      statementStart = this.isPunct(i - 1, P.Semi);
+      if (i === start) i++;
+    }
+    return { items: this.items.sort((a, b) => a.start - b.start || b.end - a.end), globals: this.rootScope().vars, lines: this.lines };
+  }
+
+  private rootScope(): Scope {
+    let s = this.scope;
+    while (s.parent) s = s.parent;
+    return s;
+  }
+
+  /** `def name(params):` / `class Name(bases):` — binds the name, opens a scope where the parameters shadow outer names. */
+  private definition(i: number): number {
+    const isDef = this.isName(i, 'def');
+    const indent = this.indentOf(i);
+    const nameTok = i + 1;
+    if (!this.isName(nameTok)) throw new Fail(i + 1);
+    const name = this.tokText(nameTok);
+    let j = nameTok + 1;
+    const params: string[] = [];
+    if (this.isPunct(j, P.LParen)) {
+      const close = this.match[j];
+      if (close < 0) throw new Fail(j);
+      if (isDef) {
+        // Parameter names: a name right after `(` or `,` (or `*`, `**`).
+        for (let k = j + 1; k < close; k++) {
+          if (this.isName(k) && (this.isPunct(k - 1, P.LParen) || this.isPunct(k - 1, P.Comma) || this.isOp(k - 1, '*') || this.isOp(k - 1, '**'))) params.push(this.tokText(k));
+        }
+      } else {
+        this.expressionList(j + 1);
+      }
+      j = close + 1;
+    }
+    if (isDef && this.isOp(j, '->')) {
+      while (j < this.n && !this.isPunct(j, P.Colon) && !this.first[j]) j++;
+    }
+    this.bind(name, { kind: 'ref', path: name }, this.starts[nameTok]);
+    const scope: Scope = { vars: new Map(), indent, parent: this.scope };
+    for (const p of params) scope.vars.set(p, { name: p, value: UNKNOWN, offset: this.starts[nameTok], ...this.lines.position(this.starts[nameTok]) });
+    this.scope = scope;
+    return this.isPunct(j, P.Colon) ? j + 1 : j;
+  }
+
+  /** A statement: an assignment (`X = …`, `a, b = …`, `X[…] = …`, `X += …`) or an expression. */
+  private statement(i: number): number {
+    const targets = this.targets(i);
+    if (targets) {
+      const { list, end, op } = targets;
+      if (op === '=') {
+        const rhsStart = end + 1;
+        // Chained `a = b = …`: evaluate the last right-hand side.
+        const { value, end: rhsEnd } = this.expressionList(rhsStart);
+        this.assign(list, value, this.starts[rhsStart], rhsEnd > rhsStart ? this.ends[rhsEnd - 1] : this.starts[rhsStart]);
+        return rhsEnd;
+      }
+      // Augmented or item assignment: the shape stays, the values are no longer known.
+      const rhs = this.expressionList(end + 1);
+      for (const t of list) {
+        const b = this.lookup(t.name);
+        if (b && b.value.kind === 'tensor' && (t.subscript || op !== '=')) {
+          const v = b.value;
+          let next: Value = tensorValue(v.shape, v.dtype);
+          if (!t.subscript) {
+            const r = binary(op.slice(0, -1), v, rhs.value);
+            next = r.kind === 'tensor' && r.shape.length === v.shape.length && r.shape.every((d, k) => d === v.shape[k]) ? r : tensorValue(v.shape, v.dtype);
+          }
+          this.scope.vars.set(t.name, { ...b, value: next });
+        }
+      }
+      return rhs.end;
+    }
+    return this.expressionList(i).end;
+  }
+
+  /**
+   * Assignment targets at `i`: `a`, `self.conv`, `a, b`, `X[:, 2:6]`, followed by `=` or an augmented
+   * operator. Undefined when the statement is not an assignment.
+   */
+  private targets(i: number): { list: { name: string; start: number; end: number; subscript: boolean }[]; end: number; op: string } | undefined {
+    const list: { name: string; start: number; end: number; subscript: boolean }[] = [];
+    let j = i;
+    const parenthesized = this.isPunct(j, P.LParen);
+    if (parenthesized) j++;
+    for (;;) {
+      if (!this.isName(j) || KEYWORDS.has(this.tokText(j))) return undefined;
+      const startTok = j;
+      let name = this.tokText(j);
+      j++;
+      while (this.isPunct(j, P.Dot) && this.isName(j + 1)) {
+        name += '.' + this.tokText(j + 1);
+        j += 2;
+      }
+      let subscript = false;
+      const endTok = j - 1;
+      while (this.isPunct(j, P.LBracket) && this.match[j] > j) {
+        subscript = true;
+        j = this.match[j] + 1;
+      }
+      list.push({ name, start: startTok, end: endTok, subscript });
+      if (this.isPunct(j, P.Comma)) {
+        j++;
+        continue;
+      }
+      break;
+    }
+    if (parenthesized) {
+      if (!this.isPunct(j, P.RParen)) return undefined;
+      j++;
+    }
+    if (j >= this.n || this.kinds[j] !== TokenKind.Punct) return undefined;
+    const op = this.tokText(j);
+    if (op === '=' || (op.length === 2 && op.endsWith('=') && '+-*/%@&|^'.includes(op[0]))) return { list, end: j, op };
+    return undefined;
+  }
+
+  private assign(list: { name: string; start: number; end: number; subscript: boolean }[], value: Value, rhsStart: number, rhsEnd: number): void {
+    // The item the right-hand side is (exactly) gets the name.
+    let itemIndex: number | undefined;
+    for (let k = this.items.length - 1; k >= 0; k--) {
+      const it = this.items[k];
+      if (it.start < rhsStart) break;
+      if (it.start === rhsStart && it.end === rhsEnd && it.kind !== 'name') {
+        itemIndex = k;
+        break;
+      }
+    }
+    if (list.length === 1) {
+      const t = list[0];
+      if (t.subscript) {
+        const b = this.lookup(t.name);
+        if (b && b.value.kind === 'tensor') this.scope.vars.set(t.name, { ...b, value: tensorValue(b.value.shape, b.value.dtype) });
+        return;
+      }
+      if (itemIndex !== undefined && list.length === 1) this.items[itemIndex].name = t.name;
+      const layerIndex = value.kind === 'layer' ? value.itemIndex : itemIndex;
+      this.bind(t.name, value, this.starts[t.start], layerIndex);
+      this.nameItem(t.end, t.name, value, this.lookup(t.name), this.starts[t.start]);
+      return;
+    }
+    // Unpacking: a tuple of the same length, or a tensor's first axis.
+    let parts: Value[] | undefined;
+    if (value.kind === 'seq' && value.items.length === list.length) parts = [...value.items];
+    else if (value.kind === 'tensor' && value.shape[0] === list.length) parts = list.map(() => tensorValue(value.shape.slice(1), value.dtype));
+    list.forEach((t, k) => {
+      if (t.subscript) return;
+      const v = parts ? parts[k] : UNKNOWN;
+      this.bind(t.name, v, this.starts[t.start]);
+      this.nameItem(t.end, t.name, v, this.lookup(t.name), this.starts[t.start]);
+    });
+  }
+
+  // ----- expressions -------------------------------------------------------------------------
+
+  /** `a, b, c` (a tuple when there is a comma) or a single expression. */
+  private expressionList(i: number): { value: Value; end: number } {
+    const first = this.expression(i);
+    if (!this.isPunct(first.end, P.Comma)) return first;
+    const items: Value[] = [first.value];
+    let j = first.end;
+    while (this.isPunct(j, P.Comma) && this.startsExpression(j + 1)) {
+      const next = this.expression(j + 1);
+      items.push(next.value);
+      j = next.end;
+    }
+    if (this.isPunct(j, P.Comma)) j++;
+    return { value: { kind: 'seq', items, form: 'tuple' }, end: j };
+  }
+
+  private startsExpression(i: number): boolean {
+    if (i >= this.n) return false;
+    const k = this.kinds[i];
+    if (k === TokenKind.Number || k === TokenKind.String) return true;
+    if (k === TokenKind.Name) return !KEYWORDS.has(this.tokText(i)) || this.tokText(i) === 'not' || this.tokText(i) === 'lambda';
+    if (k === TokenKind.Punct) {
+      const t = this.tokText(i);
+      return t === '(' || t === '[' || t === '{' || t === '-' || t === '+' || t === '~' || t === '...';
+    }
+    return false;
+  }
+
+  private expression(i: number): { value: Value; end: number } {
+    if (++this.depth > MAX_EXPRESSION_DEPTH) throw new Fail(i);
+    try {
+      if (this.isName(i, 'lambda')) throw new Fail(i);
+      if (this.isName(i, 'not')) {
+        const r = this.expression(i + 1);
+        return { value: UNKNOWN, end: r.end };
+      }
+      let r = this.binary(i, 0);
+      // `a if c else b`, `a and b`, `a or b`: the parts are looked at, the result is not known.
+      while (this.isName(r.end, 'and') || this.isName(r.end, 'or') || (this.isName(r.end, 'if') && this.hasElse(r.end))) {
+        if (this.isName(r.end, 'if')) {
+          const cond = this.binary(r.end + 1, 0);
+          if (!this.isName(cond.end, 'else')) throw new Fail(cond.end);
+          const other = this.expression(cond.end + 1);
+          r = { value: UNKNOWN, end: other.end };
+        } else {
+          const other = this.binary(r.end + 1, 0);
+          r = { value: UNKNOWN, end: other.end };
+        }
+      }
+      return r;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** `x if c else y` only when an `else` follows on the same logical line (a comprehension's `if` has none). */
+  private hasElse(i: number): boolean {
+    for (let j = i + 1; j < this.n && j < i + 200; j++) {
+      if (this.isName(j, 'else')) return true;
+      if (this.isName(j, 'for') || this.first[j]) return false;
+      const m = this.match[j];
+      if (m > j) j = m;
+      else if (this.kinds[j] === TokenKind.Punct && (this.isPunct(j, P.RParen) || this.isPunct(j, P.RBracket) || this.isPunct(j, P.Comma))) return false;
+    }
+    return false;
+  }
+
+  private binary(i: number, minPrec: number): { value: Value; end: number } {
+    let left = this.unaryExpr(i);
+    for (;;) {
+      const j = left.end;
+      if (j >= this.n) return left;
+      let op: string | undefined;
+      if (this.kinds[j] === TokenKind.Punct) op = this.tokText(j);
+      else if (this.isName(j, 'in') || this.isName(j, 'is')) op = undefined;
+      const prec = op !== undefined ? BINARY_PRECEDENCE[op] : undefined;
+      if (prec === undefined || prec < minPrec) return left;
+      // `X[:, 2:6] = 0` handled as a statement; `<` in `grad_fn=<…>` is handled by the call.
+      const right = this.binary(j + 1, prec + 1);
+      left = { value: binary(op as string, left.value, right.value), end: right.end };
+    }
+  }
+
+  private unaryExpr(i: number): { value: Value; end: number } {
+    if (i < this.n && this.kinds[i] === TokenKind.Punct) {
+      const t = this.tokText(i);
+      if (t === '-' || t === '+' || t === '~') {
+        if (++this.depth > MAX_EXPRESSION_DEPTH) throw new Fail(i);
+        try {
+          const r = this.unaryExpr(i + 1);
+          return { value: unary(t, r.value), end: r.end };
+        } finally {
+          this.depth--;
+        }
+      }
+    }
+    const base = this.postfix(i);
+    if (this.isOp(base.end, '**')) {
+      const exp = this.unaryExpr(base.end + 1);
+      return { value: binary('**', base.value, exp.value), end: exp.end };
+    }
+    return base;
+  }
+
+  /** A primary followed by attribute, call and subscript postfixes. */
+  private postfix(i: number): { value: Value; end: number } {
+    const startOffset = this.starts[i];
+    let { value, end: j } = this.primary(i);
+    /** The constructor item this chain produced, which absorbs `.reshape(…)` / `.view(…)`. */
+    let chainItem = -1;
+    let pathText: string | undefined = value.kind === 'ref' ? value.path : undefined;
+    for (;;) {
+      if (this.isPunct(j, P.Dot) && this.isName(j + 1)) {
+        const name = this.tokText(j + 1);
+        if (pathText !== undefined) pathText += '.' + name;
+        value = attribute(value, name);
+        j += 2;
+        if (!(value.kind === 'method' && (value.name === 'reshape' || value.name === 'view'))) chainItem = -1;
+        continue;
+      }
+      if (this.isPunct(j, P.LParen)) {
+        const close = this.match[j];
+        if (close < 0) throw new Fail(j);
+        const before = value;
+        const out = this.call(value, pathText, j, close, startOffset);
+        value = out.value;
+        if (chainItem >= 0 && before.kind === 'method' && value.kind === 'tensor') {
+          const it = this.items[chainItem];
+          it.end = this.ends[close];
+          it.tensor = value;
+        } else {
+          chainItem = out.item !== undefined && this.items[out.item].kind === 'constructor' ? out.item : -1;
+        }
+        pathText = undefined;
+        j = close + 1;
+        continue;
+      }
+      if (this.isPunct(j, P.LBracket) && !this.space[j]) {
+        const close = this.match[j];
+        if (close < 0) throw new Fail(j);
+        value = this.subscript(value, j + 1, close);
+        pathText = undefined;
+        chainItem = -1;
+        j = close + 1;
+        continue;
+      }
+      const notebookPrompt = value.kind === 'ref' && (value.path === 'In' || value.path === 'Out');
+      if (this.isPunct(j, P.LBracket) && this.space[j] && ((value.kind !== 'unknown' && value.kind !== 'ref') || notebookPrompt)) {
+        // `x [0]` is still a subscript in Python; after an unknown name it is more likely prose.
+        const close = this.match[j];
+        if (close < 0) throw new Fail(j);
+        value = this.subscript(value, j + 1, close);
+        pathText = undefined;
+        chainItem = -1;
+        j = close + 1;
+        continue;
+      }
+      return { value, end: j };
+    }
+  }
+
+  private primary(i: number): { value: Value; end: number } {
+    if (i >= this.n) throw new Fail(i);
+    const kind = this.kinds[i];
+    if (kind === TokenKind.Number) {
+      const text = this.tokText(i);
+      const lit = parseNested(text, 0, { lines: new LineMap(text) });
+      if (!lit.ok || lit.value.shape.length !== 0) return { value: UNKNOWN, end: i + 1 };
+      return { value: { kind: 'number', value: lit.value.values[0], isInt: lit.value.elementKind !== 'float' }, end: i + 1 };
+    }
+    if (kind === TokenKind.String) {
+      let j = i;
+      let s = '';
+      while (j < this.n && this.kinds[j] === TokenKind.String) {
+        s += stringContent(this.tokText(j));
+        j++;
+      }
+      return { value: { kind: 'string', value: s }, end: j };
+    }
+    if (kind === TokenKind.Name) {
+      const name = this.tokText(i);
+      if (name === 'True' || name === 'False') return { value: { kind: 'number', value: name === 'True' ? 1 : 0, isInt: true }, end: i + 1 };
+      if (name === 'None') return { value: NONE, end: i + 1 };
+      if (KEYWORDS.has(name)) throw new Fail(i);
+      const b = this.lookup(name);
+      if (!b) return { value: { kind: 'ref', path: name }, end: i + 1 };
+      this.nameItem(i, name, b.value, b);
+      return { value: b.value, end: i + 1 };
+    }
+    if (kind === TokenKind.Punct) {
+      const c = this.text.charCodeAt(this.starts[i]);
+      const single = this.ends[i] - this.starts[i] === 1;
+      if (single && (c === P.LBracket || c === P.LParen)) return this.bracket(i);
+      if (single && c === P.LBrace) {
+        const close = this.match[i];
+        if (close < 0) throw new Fail(i);
+        this.elements(i + 1, close, true);
+        return { value: UNKNOWN, end: close + 1 };
+      }
+      if (this.tokText(i) === '...') return { value: UNKNOWN, end: i + 1 };
+    }
+    throw new Fail(i);
+  }
+
+  /** `[…]` or `(…)`: a numeric literal when it is one, else a list, tuple, parenthesized expression or comprehension. */
+  private bracket(i: number): { value: Value; end: number } {
+    const close = this.match[i];
+    if (close < 0) throw new Fail(i);
+    const isList = this.text.charCodeAt(this.starts[i]) === P.LBracket;
+    if (close === i + 1) return { value: { kind: 'seq', items: [], form: isList ? 'list' : 'tuple' }, end: close + 1 };
+    const lit = this.literalAt(i, close);
+    if (lit && lit.ok) {
+      const v = lit.value;
+      if (v.shape.length === 0) return { value: { kind: 'number', value: v.values[0], isInt: v.elementKind !== 'float' }, end: close + 1 };
+      if (isList) {
+        const dtype = v.spaceSeparated ? (v.elementKind === 'float' ? 'float64' : v.elementKind === 'bool' ? 'bool' : 'int64') : v.elementKind === 'float' ? 'float64' : v.elementKind === 'bool' ? 'bool' : 'int64';
+        this.addItem({ kind: v.spaceSeparated ? 'printed' : 'literal', start: v.start, end: v.end, name: null, form: v.spaceSeparated ? 'printed array' : 'list', tensor: literalTensor(v, dtype) });
+      }
+      return { value: { kind: 'array', literal: v, form: isList ? 'list' : 'tuple' }, end: close + 1 };
+    }
+    if (lit && !lit.ok && isList && isStructural(lit.error)) {
+      this.addItem({ kind: 'literal', start: this.starts[i], end: this.ends[close], name: null, form: 'list', error: lit.error.message, parseError: lit.error });
+      return { value: UNKNOWN, end: close + 1 };
+    }
+    // Not a numeric literal: the general forms.
+    const { values, comprehension, commas } = this.elements(i + 1, close, false);
+    if (comprehension) return { value: UNKNOWN, end: close + 1 };
+    if (!isList && values.length === 1 && !commas) return { value: values[0], end: close + 1 };
+    return { value: { kind: 'seq', items: values, form: isList ? 'list' : 'tuple' }, end: close + 1 };
+  }
+
+  /** Parses the numeric literal between bracket tokens `open` and `close`, when it looks like one. */
+  private literalAt(open: number, close: number): ReturnType<typeof parseNested> | undefined {
+    // Cheap test first: the token after the brackets must be a number, a sign, a bracket or a number name.
+    let j = open + 1;
+    while (j < close && (this.isPunct(j, P.LBracket) || this.isPunct(j, P.LParen))) j++;
+    const k = this.kinds[j];
+    const t = this.tokText(j);
+    const numeric = k === TokenKind.Number || t === '-' || t === '+' || t === ']' || t === ')' || t === 'True' || t === 'False' || t === 'inf' || t === 'nan' || t === 'float' || t === 'math' || t === 'np';
+    if (!numeric) return undefined;
+    const r = parseNested(this.text, this.starts[open], { ...this.limits(), end: this.ends[close], lines: this.lines });
+    if (r.ok && r.value.end !== this.ends[close]) return undefined;
+    return r;
+  }
+
+  private limits(): ParseLimits {
+    const out: { maxElements?: number; maxDepth?: number } = {};
+    if (this.options.maxElements !== undefined) out.maxElements = this.options.maxElements;
+    if (this.options.maxDepth !== undefined) out.maxDepth = this.options.maxDepth;
+    return out;
+  }
+
+  /** Comma-separated expressions in [from, to); a `for` makes it a comprehension (its first part is still looked at). */
+  private elements(from: number, to: number, dict: boolean): { values: Value[]; comprehension: boolean; commas: boolean } {
+    const values: Value[] = [];
+    let j = from;
+    let commas = false;
+    while (j < to) {
+      if (this.isOp(j, '*') || this.isOp(j, '**')) j++;
+      const r = this.expression(j);
+      values.push(r.value);
+      j = r.end;
+      if (dict && this.isPunct(j, P.Colon)) {
+        j = this.expression(j + 1).end;
+      }
+      if (this.isName(j, 'for') || this.isName(j, 'async')) {
+        return { values, comprehension: true, commas };
+      }
+      if (j === to) break;
+      if (!this.isPunct(j, P.Comma)) throw new Fail(j);
+      commas = true;
+      j++;
+    }
+    return { values, comprehension: false, commas };
+  }
+
+  /** `x[…]`: ints, slices, `None` and `...` on a tensor or a tuple. */
+  private subscript(value: Value, from: number, to: number): Value {
+    const parts: (IndexPart | undefined)[] = [];
+    let j = from;
+    while (j < to) {
+      let part: IndexPart | undefined;
+      const bound = (k: number): { v: number | undefined; end: number; given: boolean } => {
+        if (this.isPunct(k, P.Colon) || this.isPunct(k, P.Comma) || k >= to) return { v: undefined, end: k, given: false };
+        const r = this.expression(k);
+        return { v: intOf(r.value), end: r.end, given: true };
+      };
+      if (this.isName(j, 'None')) {
+        part = { kind: 'newaxis' };
+        j++;
+      } else if (this.isOp(j, '...')) {
+        part = { kind: 'ellipsis' };
+        j++;
+      } else {
+        const a = bound(j);
+        j = a.end;
+        if (this.isPunct(j, P.Colon)) {
+          const b = bound(j + 1);
+          j = b.end;
+          let step: { v: number | undefined; end: number; given: boolean } = { v: undefined, end: j, given: false };
+          if (this.isPunct(j, P.Colon)) {
+            step = bound(j + 1);
+            j = step.end;
+          }
+          const ok = (!a.given || a.v !== undefined) && (!b.given || b.v !== undefined) && (!step.given || step.v !== undefined);
+          part = ok ? { kind: 'slice', start: a.v, stop: b.v, step: step.v } : undefined;
+        } else {
+          part = a.v !== undefined ? { kind: 'int', value: a.v } : undefined;
+        }
+      }
+      parts.push(part);
+      if (j < to && !this.isPunct(j, P.Comma)) throw new Fail(j);
+      j++;
+    }
+    if (parts.some((p) => !p)) return UNKNOWN;
+    const known = parts as IndexPart[];
+    if (value.kind === 'seq') {
+      if (known.length !== 1) return UNKNOWN;
+      const p = known[0];
+      if (p.kind === 'int') {
+        const k = p.value < 0 ? p.value + value.items.length : p.value;
+        return value.items[k] ?? UNKNOWN;
+      }
+      if (p.kind === 'slice' && (p.step === undefined || p.step === 1)) {
+        const len = value.items.length;
+        const s = p.start === undefined ? 0 : p.start < 0 ? Math.max(0, p.start + len) : Math.min(p.start, len);
+        const e = p.stop === undefined ? len : p.stop < 0 ? Math.max(0, p.stop + len) : Math.min(p.stop, len);
+        return { kind: 'seq', items: value.items.slice(s, Math.max(s, e)), form: value.form };
+      }
+      return UNKNOWN;
+    }
+    if (value.kind === 'tensor') {
+      const shape = indexShape(value.shape, known);
+      return shape ? tensorValue(shape, value.dtype) : UNKNOWN;
+    }
+    return UNKNOWN;
+  }
+
+  // ----- calls -------------------------------------------------------------------------------
+
+  /** Arguments between `(` at `open` and `)` at `close`; the first may be read as tensor data. */
+  private args(open: number, close: number, dataFirst: boolean): { args: Args; data?: ReturnType<typeof parseNested> } {
+    const positional: Arg[] = [];
+    const keywords = new Map<string, Arg>();
+    let starred = false;
+    let data: ReturnType<typeof parseNested> | undefined;
+    let j = open + 1;
+    while (j < close) {
+      const argStart = this.starts[j];
+      if (this.isOp(j, '*') || this.isOp(j, '**')) {
+        starred = true;
+        j = this.expression(j + 1).end;
+      } else if (this.isName(j) && this.isPunct(j + 1, P.Eq)) {
+        const key = this.tokText(j);
+        let v: { value: Value; end: number };
+        if (this.isPunct(j + 2, P.Lt)) {
+          // Printed `grad_fn=<AddBackward0>`.
+          let k = j + 3;
+          while (k < close && !this.isPunct(k, P.Gt)) k++;
+          v = { value: UNKNOWN, end: k + 1 };
+        } else {
+          v = this.expression(j + 2);
+        }
+        keywords.set(key, { value: v.value, start: argStart, end: this.ends[v.end - 1] });
+        j = v.end;
+      } else if (dataFirst && positional.length === 0 && this.startsData(j)) {
+        const r = parseNested(this.text, this.starts[j], { ...this.limits(), end: this.starts[close], lines: this.lines });
+        const after = r.ok ? this.tokenAtOffset(j, r.value.end) : -1;
+        if (r.ok && (after === close || this.isPunct(after, P.Comma))) {
+          data = r;
+          positional.push({ value: { kind: 'array', literal: r.value, form: 'list' }, start: argStart, end: r.value.end });
+          j = after;
+        } else if (!r.ok && isStructural(r.error)) {
+          data = r;
+          positional.push({ value: UNKNOWN, start: argStart, end: argStart });
+          j = this.skipArgument(j, close);
+        } else {
+          const v = this.expression(j);
+          positional.push({ value: v.value, start: argStart, end: this.ends[v.end - 1] });
+          j = v.end;
+        }
+      } else {
+        const v = this.expression(j);
+        positional.push({ value: v.value, start: argStart, end: this.ends[v.end - 1] });
+        j = v.end;
+      }
+      if (j === close) break;
+      if (!this.isPunct(j, P.Comma)) throw new Fail(j);
+      j++;
+    }
+    return { args: { positional, keywords, starred }, ...(data ? { data } : {}) };
+  }
+
+  private startsData(j: number): boolean {
+    if (j >= this.n) return false;
+    if (this.kinds[j] === TokenKind.Number) return true;
+    const t = this.tokText(j);
+    return t === '[' || t === '(' || t === '-' || t === '+';
+  }
+
+  /** Index of the first token at or after `offset`, walking forward from `from`. */
+  private tokenAtOffset(from: number, offset: number): number {
+    let j = from;
+    while (j < this.n && this.starts[j] < offset) j++;
+    return j;
+  }
+
+  /** Skips one argument (to the next top-level comma or the close). */
+  private skipArgument(j: number, close: number): number {
+    while (j < close && !this.isPunct(j, P.Comma)) {
+      const m = this.match[j];
+      j = m > j ? m + 1 : j + 1;
+    }
+    return j;
+  }
+
+  private call(callee: Value, pathText: string | undefined, open: number, close: number, startOffset: number): { value: Value; item?: number } {
+    const endOffset = this.ends[close];
+    const path = callee.kind === 'ref' ? canonical(callee.path) : undefined;
+    const record = (o: CallOutcome): { value: Value; item?: number } => {
+      if (!o.item) return { value: o.value };
+      const tensor = o.value.kind === 'tensor' ? o.value : undefined;
+      const item: Item = { kind: o.item.kind, start: startOffset, end: endOffset, name: null, form: o.item.form };
+      if (tensor) item.tensor = tensor;
+      if (o.item.kind === 'printed' && o.value.kind === 'seq' && o.value.form === 'size') item.size = intTuple(o.value);
+      if (o.item.layer) item.layer = o.item.layer;
+      if (o.item.layer?.error) item.error = o.item.layer.error;
+      if (o.item.error) item.error = o.item.error;
+      const index = this.addItem(item);
+      if (o.item.kind === 'layer' && o.item.layer?.spec.style === 'module' && o.value.kind === 'unknown' && !o.item.layer.inputShape) {
+        return { value: { kind: 'layer', layer: o.item.layer.spec, itemIndex: index }, item: index };
+      }
+      return { value: o.value, item: index };
+    };
+
+    if (path && isDataCall(path)) {
+      const { args, data } = this.args(open, close, true);
+      if (data && !data.ok) {
+        const index = this.addItem({ kind: path === 'tensor' || path === 'array' ? 'printed' : 'literal', start: startOffset, end: endOffset, name: null, form: path, error: data.error.message, parseError: data.error });
+        return { value: UNKNOWN, item: index };
+      }
+      if (data && data.ok) return record(fromData(path, data.value, args.keywords));
+      const first = args.positional[0];
+      // Legacy constructors with sizes: torch.Tensor(2, 3).
+      if (first && path.startsWith('torch.') && /Tensor$/.test(path)) {
+        const dims = args.positional.map((a) => intOf(a.value));
+        if (dims.every((d): d is number => d !== undefined && d >= 0)) {
+          const made = fromValue(path, { kind: 'number', value: 0, isInt: true }, args.keywords);
+          const dtype = made.value.kind === 'tensor' ? made.value.dtype : 'torch.float32';
+          return record({ value: tensorValue(dims, dtype), item: { kind: 'constructor', form: path } });
+        }
+      }
+      if (!first) return { value: UNKNOWN };
+      const made = fromValue(path, first.value, args.keywords);
+      if (made.value.kind === 'tensor') return record({ value: made.value, item: { kind: 'literal', form: path } });
+      return { value: UNKNOWN };
+    }
+    if (path === 'torch.Size' || path === 'Size') {
+      const { data } = this.args(open, close, true);
+      if (data && data.ok) return record(sizeFromData(data.value));
+      return { value: UNKNOWN };
+    }
+    if (callee.kind === 'layer') {
+      const { args } = this.args(open, close, false);
+      const input = args.positional[0]?.value ?? UNKNOWN;
+      const { value, layer } = applyLayer(callee.layer, input);
+      const defining = this.items[callee.itemIndex];
+      if (defining && layer.inputShape) {
+        (defining.applications ??= []).push({ offset: startOffset, layer });
+      }
+      const item: Item = { kind: 'layer', start: startOffset, end: endOffset, name: null, form: `${this.text.slice(startOffset, this.starts[open]).trim()}(…)`, layer };
+      if (layer.error) item.error = layer.error;
+      const index = this.addItem(item);
+      if (value.kind === 'tensor') item.tensor = value;
+      return { value, item: index };
+    }
+    const { args } = this.args(open, close, false);
+    if (callee.kind === 'method') return { value: method(callee.self, callee.name, args) };
+    if (!path) return { value: UNKNOWN };
+    if (isLayerCall(path)) return record(layerCall(path, pathText ?? path, args));
+    const made = construct(path, args);
+    if (made) return record(made);
+    const f = tensorFunction(path, args);
+    if (f) return { value: f };
+    return { value: UNKNOWN };
+  }
+}
+
+/** Errors that mean "this is a literal, but a bad one" (as opposed to "not a literal at all"). */
+function isStructural(e: ParseError): boolean {
+  return e.code === ParseErrorCode.Ragged || e.code === ParseErrorCode.MixedNesting || e.code === ParseErrorCode.TooManyElements ||
+    e.code === ParseErrorCode.TooDeep || e.code === ParseErrorCode.BadNumber || e.code === ParseErrorCode.Elided || e.code === ParseErrorCode.MixedSeparators;
+}
+
+/** The text of a Python string token without its prefix and quotes (escapes left as written). */
+function stringContent(token: string): string {
+  let i = 0;
+  while (i < token.length && token[i] !== "'" && token[i] !== '"') i++;
+  const q = token[i];
+  const triple = token.startsWith(q.repeat(3), i);
+  const open = triple ? 3 : 1;
+  const body = token.slice(i + open);
+  return body.endsWith(triple ? q.repeat(3) : q) ? body.slice(0, body.length - open) : body;
+}
+
+/**
+ * Scans one text (a file, or one notebook cell with the names of the cells before it in `globals`).
+ * Never throws on any input.
+ */
+export function scanDocument(text: string, options: ScanOptions = {}): ScanResult {
+  return new DocumentScanner(text, options).run();
+}
+
+/** Scans notebook cells in order, each seeing the names bound by the cells before it. */
+export function scanCells(cells: readonly string[], options: ParseLimits = {}): ScanResult[] {
+  const out: ScanResult[] = [];
+  let globals: ReadonlyMap<string, Binding> | undefined;
+  cells.forEach((text, segment) => {
+    const r = scanDocument(text, { ...options, segment, ...(globals ? { globals } : {}) });
+    out.push(r);
+    globals = r.globals;
+  });
+  return out;
+}
+
+/** The most specific item at `offset` (the innermost one whose range holds it), or undefined. */
+export function itemAt(items: readonly Item[], offset: number): Item | undefined {
+  let best: Item | undefined;
+  for (const it of items) {
+    if (it.start > offset) break;
+    if (offset < it.end || (offset === it.end && it.end > it.start && it.kind === 'name')) {
+      if (!best || it.end - it.start <= best.end - best.start) best = it;
+    }
+  }
+  return best;
+}
+
+export type { NestedLiteral };

@@ -1,0 +1,141 @@
+/**
+ * Parse errors: a code, the span of the offending text and the details; the message is made here,
+ * in one place, from the code. Line and column are 1-based and count UTF-16 code units, as the
+ * editor does.
+ */
+
+export const enum ParseErrorCode {
+  /** The text holds nothing that could be a tensor. */
+  NotATensor = 1,
+  /** A token that cannot stand where it was found. */
+  Unexpected,
+  UnterminatedList,
+  Ragged,
+  /** A number at one place and a list at the same depth elsewhere. */
+  MixedNesting,
+  BadNumber,
+  TooManyElements,
+  TooDeep,
+  /** Commas and spaces mixed as separators in one list. */
+  MixedSeparators,
+  /** A printed tensor shortened with `...`: its values and shape are not all there. */
+  Elided,
+  BadDtype,
+  BadShape,
+  TrailingText,
+}
+
+export interface ErrorDetails {
+  /** What the parser saw (`'x'`, `end of text`). */
+  found?: string;
+  /** What it wanted (`a number`, `']'`). */
+  expected?: string;
+  /** Ragged: the index path of the offending list, e.g. `[1][0]`. */
+  path?: string;
+  expectedCount?: number;
+  foundCount?: number;
+  limit?: number;
+}
+
+export class ParseError extends Error {
+  readonly line: number;
+  readonly column: number;
+  constructor(
+    readonly code: ParseErrorCode,
+    /** Offset of the offending text in the document. */
+    readonly offset: number,
+    readonly length: number,
+    readonly details: ErrorDetails,
+    position: { line: number; column: number },
+  ) {
+    const text = describe(code, details);
+    super(`${text} (line ${position.line}, column ${position.column})`);
+    this.name = 'ParseError';
+    this.line = position.line;
+    this.column = position.column;
+    this.reason = text;
+  }
+  /** The message without its position. */
+  readonly reason: string;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The one place error codes turn into words. */
+export function describe(code: ParseErrorCode, d: ErrorDetails): string {
+  switch (code) {
+    case ParseErrorCode.NotATensor:
+      return `not a tensor literal: found ${d.found ?? 'nothing'}`;
+    case ParseErrorCode.Unexpected:
+      return `expected ${d.expected ?? 'something else'} but found ${d.found ?? 'end of text'}`;
+    case ParseErrorCode.UnterminatedList:
+      return `unterminated list: expected ${d.expected ?? "']'"} before ${d.found ?? 'end of text'}`;
+    case ParseErrorCode.Ragged:
+      return `ragged at ${d.path ?? ''}: expected ${plural(d.expectedCount ?? 0, 'element', 'elements')}, found ${d.foundCount ?? 0}`;
+    case ParseErrorCode.MixedNesting:
+      return `ragged at ${d.path ?? ''}: expected ${d.expected ?? 'a list'}, found ${d.found ?? 'a number'}`;
+    case ParseErrorCode.BadNumber:
+      return `not a number: ${d.found ?? ''}`;
+    case ParseErrorCode.TooManyElements:
+      return `too many elements: more than ${d.limit ?? 0} (the convLens.parse.maxElements limit)`;
+    case ParseErrorCode.TooDeep:
+      return `nested too deeply: more than ${d.limit ?? 0} levels`;
+    case ParseErrorCode.MixedSeparators:
+      return `commas and spaces mixed as separators in one list at ${d.path ?? ''}`;
+    case ParseErrorCode.Elided:
+      return 'the printed tensor is shortened with "..."; its full values are not in the text';
+    case ParseErrorCode.BadDtype:
+      return `unknown dtype ${d.found ?? ''}`;
+    case ParseErrorCode.BadShape:
+      return `not a shape: ${d.found ?? ''}`;
+    case ParseErrorCode.TrailingText:
+      return `unexpected text after the tensor: ${d.found ?? ''}`;
+  }
+}
+
+/** 1-based line and column of offsets in one text; line starts are found once, lookups are a binary search. */
+export class LineMap {
+  private starts: number[] | undefined;
+  constructor(private readonly text: string) {}
+
+  private lineStarts(): number[] {
+    if (this.starts) return this.starts;
+    const starts = [0];
+    const t = this.text;
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (t.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.starts = starts;
+    return starts;
+  }
+
+  position(offset: number): { line: number; column: number } {
+    const starts = this.lineStarts();
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo] + 1 };
+  }
+
+  /** Offset of a 1-based line and column. */
+  offset(line: number, column: number): number {
+    const starts = this.lineStarts();
+    const l = Math.max(1, Math.min(line, starts.length));
+    return Math.min(starts[l - 1] + column - 1, this.text.length);
+  }
+
+  get lineCount(): number {
+    return this.lineStarts().length;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Conv and pooling layers found in a document: `nn.Conv2d(…)` modules, functional calls
+ * (`F.conv2d(X, K, stride=2)`), d2l's `corr2d` and the seeds' helpers (`corr2d_multi_in`,
+ * `corr2d_multi_in_out`, `pool2d`, `comp_conv2d` …). A `LayerSpec` holds the arguments as written;
+ * `resolveLayer` asks the engine for the output size and costs once an input shape is known, so
+ * no size is computed here.
+ */
+import { EngineError } from '../engine/errors';
+import { convInfo, convTransposeInfo, poolInfo, type ConvInfo, type Padding2d, type Size2d, type PaddingMode } from '../engine/convInfo';
+
+export type LayerOp = 'conv2d' | 'conv_transpose2d' | 'max_pool2d' | 'avg_pool2d' | 'corr2d';
+
+/** Where a layer's arguments came from: a module (`nn.Conv2d`), a function (`F.conv2d`) or a d2l helper. */
+export type LayerStyle = 'module' | 'functional' | 'helper';
+
+export interface LayerSpec {
+  readonly op: LayerOp;
+  readonly style: LayerStyle;
+  /** The callee as written: `nn.Conv2d`, `F.conv2d`, `corr2d_multi_in_out`. */
+  readonly callee: string;
+  /** Modules: the channel counts given. */
+  readonly inChannels?: number;
+  readonly outChannels?: number;
+  readonly kernelSize?: readonly [number, number];
+  readonly stride?: readonly [number, number] | null;
+  readonly padding?: Padding2d;
+  readonly dilation?: readonly [number, number];
+  readonly outputPadding?: readonly [number, number];
+  readonly groups?: number;
+  readonly bias?: boolean;
+  readonly paddingMode?: PaddingMode;
+  readonly ceilMode?: boolean;
+  readonly countIncludePad?: boolean;
+  readonly divisorOverride?: number | null;
+  /** An argument the scanner could not read (a name it does not know): sizes that need it stay unknown. */
+  readonly unknownArgument?: string;
+}
+
+/** A layer with what is known about it: weights from its arguments, output from an input when known. */
+export interface LayerReport {
+  readonly spec: LayerSpec;
+  readonly weightShape: number[] | null;
+  readonly biasShape: number[] | null;
+  readonly params: number | null;
+  readonly inputShape?: number[];
+  readonly outputShape?: number[];
+  readonly info?: ConvInfo;
+  /** A shape mismatch or bad parameter, said plainly (the engine's message). */
+  readonly error?: string;
+}
+
+const pair = (v: Size2d): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
+
+export { pair as sizePair };
+
+/** Weight and bias shapes a module's arguments fix (functional calls take them from their operands). */
+export function moduleWeights(spec: LayerSpec): { weightShape: number[] | null; biasShape: number[] | null; params: number | null } {
+  if (spec.op === 'max_pool2d' || spec.op === 'avg_pool2d') return { weightShape: null, biasShape: null, params: 0 };
+  if (spec.style !== 'module' || spec.inChannels === undefined || spec.outChannels === undefined || !spec.kernelSize) {
+    return { weightShape: null, biasShape: null, params: null };
+  }
+  const groups = spec.groups ?? 1;
+  const [kh, kw] = spec.kernelSize;
+  const weightShape =
+    spec.op === 'conv_transpose2d'
+      ? [spec.inChannels, spec.outChannels / groups, kh, kw]
+      : [spec.outChannels, spec.inChannels / groups, kh, kw];
+  const biasShape = spec.bias === false ? null : [spec.outChannels];
+  const params = weightShape.reduce((a, b) => a * b, 1) + (biasShape ? spec.outChannels : 0);
+  return { weightShape, biasShape, params };
+}
+
+/**
+ * The engine's resolution of `spec` over `inputShape` (and, for functional calls, the weight shape).
+ * Throws EngineError on a mismatch (the caller reports it).
+ */
+export function resolveInfo(spec: LayerSpec, inputShape: readonly number[], weightShape: readonly number[] | null): ConvInfo {
+  const op = spec.op;
+  if (op === 'max_pool2d' || op === 'avg_pool2d') {
+    if (!spec.kernelSize) throw new EngineError(op, 'kernel_size is not known');
+    return poolInfo(op, inputShape, {
+      kernelSize: spec.kernelSize,
+      stride: spec.stride ?? null,
+      padding: spec.padding === 'same' ? 0 : (spec.padding ?? 0),
+      dilation: spec.dilation ?? 1,
+      ceilMode: spec.ceilMode ?? false,
+      countIncludePad: spec.countIncludePad ?? true,
+      divisorOverride: spec.divisorOverride ?? null,
+    });
+  }
+  if (!weightShape) throw new EngineError(op, 'the weight shape is not known');
+  if (op === 'conv_transpose2d') {
+    const padding = spec.padding;
+    if (padding === 'same' || padding === 'valid') throw new EngineError(op, `padding='${padding}' is not supported for transposed convolution`);
+    return convTransposeInfo(inputShape, weightShape, {
+      stride: spec.stride ?? 1,
+      padding: padding ?? 0,
+      outputPadding: spec.outputPadding ?? 0,
+      dilation: spec.dilation ?? 1,
+      groups: spec.groups ?? 1,
+      hasBias: spec.bias !== false,
+    });
+  }
+  return convInfo(inputShape, weightShape, {
+    stride: spec.stride ?? 1,
+    padding: spec.padding ?? 0,
+    dilation: spec.dilation ?? 1,
+    groups: spec.groups ?? 1,
+    paddingMode: spec.paddingMode ?? 'zeros',
+    hasBias: spec.bias !== false,
+  });
+}

@@ -1,0 +1,283 @@
+/**
+ * A Python-flavoured scanner over editor text: each call to `scan()` returns the next token's kind;
+ * its offset and length are read from the scanner (the shape of node-jsonc-parser's scanner).
+ * It never fails: characters it does not know are `Unknown` tokens. One pass, no regular
+ * expressions, so its cost is linear in the text whatever the text holds.
+ */
+
+export const enum TokenKind {
+  EOF = 0,
+  Number,
+  Name,
+  String,
+  Comment,
+  /** Brackets, commas, operators: the token's text says which. */
+  Punct,
+  Unknown,
+}
+
+export interface Scanner {
+  /** Moves on to the next token, skipping whitespace, and returns its kind. */
+  scan(): TokenKind;
+  readonly tokenKind: TokenKind;
+  readonly tokenOffset: number;
+  readonly tokenLength: number;
+  /** True when a line break (or the start of the scanned range) precedes the token. */
+  readonly firstOnLine: boolean;
+  /** True when whitespace or a line break precedes the token. */
+  readonly spaceBefore: boolean;
+  /** A string that runs to the end of its line (or of the text) without its closing quote. */
+  readonly unterminated: boolean;
+  /** The token's text (a slice of the input). */
+  tokenText(): string;
+  /** First character code of the token (0 at the end). */
+  tokenChar(): number;
+  /** Continues scanning at `offset` (the next token starts there or later). */
+  setPosition(offset: number): void;
+  readonly text: string;
+}
+
+const enum Ch {
+  Tab = 9,
+  LF = 10,
+  VT = 11,
+  FF = 12,
+  CR = 13,
+  Space = 32,
+  Bang = 33,
+  DQuote = 34,
+  Hash = 35,
+  Percent = 37,
+  Amp = 38,
+  Quote = 39,
+  Star = 42,
+  Plus = 43,
+  Minus = 45,
+  Dot = 46,
+  Slash = 47,
+  D0 = 48,
+  D9 = 57,
+  Colon = 58,
+  Lt = 60,
+  Eq = 61,
+  Gt = 62,
+  At = 64,
+  A = 65,
+  E = 69,
+  J = 74,
+  Z = 90,
+  Backslash = 92,
+  Caret = 94,
+  Underscore = 95,
+  a = 97,
+  e = 101,
+  j = 106,
+  z = 122,
+  Pipe = 124,
+  NBSP = 0xa0,
+  BOM = 0xfeff,
+  IdeographicSpace = 0x3000,
+}
+
+export function isDigit(c: number): boolean {
+  return c >= Ch.D0 && c <= Ch.D9;
+}
+
+/** Letters, `_`, and every non-ASCII character that is not a space: Python allows Unicode names. */
+export function isNameStart(c: number): boolean {
+  return (c >= Ch.a && c <= Ch.z) || (c >= Ch.A && c <= Ch.Z) || c === Ch.Underscore || (c >= 0x80 && !isSpace(c));
+}
+
+function isNamePart(c: number): boolean {
+  return isNameStart(c) || isDigit(c);
+}
+
+function isSpace(c: number): boolean {
+  return c === Ch.Space || c === Ch.Tab || c === Ch.VT || c === Ch.FF || c === Ch.NBSP || c === Ch.BOM || c === Ch.IdeographicSpace || c === 0x2028 || c === 0x2029;
+}
+
+/** Two-character operators the parser cares about (`==`, `**`, `->`, `+=` …). */
+function isTwoCharOperator(c: number, d: number): boolean {
+  if (d === Ch.Eq) {
+    return c === Ch.Eq || c === Ch.Bang || c === Ch.Lt || c === Ch.Gt || c === Ch.Plus || c === Ch.Minus ||
+      c === Ch.Star || c === Ch.Slash || c === Ch.Percent || c === Ch.Amp || c === Ch.Pipe || c === Ch.Caret || c === Ch.At || c === Ch.Colon;
+  }
+  return (c === Ch.Star && d === Ch.Star) || (c === Ch.Slash && d === Ch.Slash) || (c === Ch.Minus && d === Ch.Gt) ||
+    (c === Ch.Lt && d === Ch.Lt) || (c === Ch.Gt && d === Ch.Gt);
+}
+
+/** String prefixes Python accepts before a quote (r, b, f, u and their pairs, any case). */
+function isStringPrefix(text: string, start: number, end: number): boolean {
+  const n = end - start;
+  if (n < 1 || n > 2) return false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i) | 0x20;
+    if (c !== 0x72 && c !== 0x62 && c !== 0x66 && c !== 0x75) return false; // r b f u
+  }
+  return true;
+}
+
+export function createScanner(text: string, start = 0, end = text.length): Scanner {
+  let pos = start;
+  let kind: TokenKind = TokenKind.EOF;
+  let tokenOffset = start;
+  let tokenLength = 0;
+  let firstOnLine = true;
+  let spaceBefore = true;
+  let unterminated = false;
+  let lineBreakSeen = true;
+
+  /** Scans digits (with `_` separators) from `p`; returns the end. */
+  function digits(p: number): number {
+    while (p < end) {
+      const c = text.charCodeAt(p);
+      if (isDigit(c) || (c === Ch.Underscore && p + 1 < end && isDigit(text.charCodeAt(p + 1)))) p++;
+      else break;
+    }
+    return p;
+  }
+
+  /** A number starting at `p` (a digit, or `.` followed by a digit). */
+  function number(p: number): number {
+    p = digits(p);
+    if (p < end && text.charCodeAt(p) === Ch.Dot) p = digits(p + 1);
+    if (p < end && (text.charCodeAt(p) | 0x20) === Ch.e) {
+      let q = p + 1;
+      if (q < end && (text.charCodeAt(q) === Ch.Plus || text.charCodeAt(q) === Ch.Minus)) q++;
+      if (q < end && isDigit(text.charCodeAt(q))) p = digits(q);
+    }
+    if (p < end && (text.charCodeAt(p) | 0x20) === Ch.j) p++; // imaginary: kept in the token, rejected by the parser
+    return p;
+  }
+
+  /** A string whose quote is at `p`. */
+  function string(p: number): number {
+    const quote = text.charCodeAt(p);
+    const triple = p + 2 < end && text.charCodeAt(p + 1) === quote && text.charCodeAt(p + 2) === quote;
+    p += triple ? 3 : 1;
+    while (p < end) {
+      const c = text.charCodeAt(p);
+      if (c === Ch.Backslash) {
+        p += 2;
+        continue;
+      }
+      if (c === quote) {
+        if (!triple) return p + 1;
+        if (p + 2 < end && text.charCodeAt(p + 1) === quote && text.charCodeAt(p + 2) === quote) return p + 3;
+      } else if (!triple && (c === Ch.LF || c === Ch.CR)) {
+        unterminated = true;
+        return p;
+      }
+      p++;
+    }
+    unterminated = true;
+    return Math.min(p, end);
+  }
+
+  function scan(): TokenKind {
+    spaceBefore = false;
+    firstOnLine = lineBreakSeen;
+    unterminated = false;
+    for (;;) {
+      if (pos >= end) {
+        tokenOffset = end;
+        tokenLength = 0;
+        kind = TokenKind.EOF;
+        return kind;
+      }
+      const c = text.charCodeAt(pos);
+      if (c === Ch.LF || c === Ch.CR) {
+        pos++;
+        spaceBefore = true;
+        firstOnLine = true;
+        lineBreakSeen = true;
+        continue;
+      }
+      if (isSpace(c)) {
+        pos++;
+        spaceBefore = true;
+        continue;
+      }
+      if (c === Ch.Backslash && pos + 1 < end && (text.charCodeAt(pos + 1) === Ch.LF || text.charCodeAt(pos + 1) === Ch.CR)) {
+        pos += 2; // explicit line continuation
+        spaceBefore = true;
+        continue;
+      }
+      break;
+    }
+    lineBreakSeen = false;
+    tokenOffset = pos;
+    const c = text.charCodeAt(pos);
+    let p = pos + 1;
+    if (isDigit(c) || (c === Ch.Dot && p < end && isDigit(text.charCodeAt(p)))) {
+      p = number(pos);
+      kind = TokenKind.Number;
+    } else if (isNameStart(c)) {
+      while (p < end && isNamePart(text.charCodeAt(p))) p++;
+      if (p < end && (text.charCodeAt(p) === Ch.Quote || text.charCodeAt(p) === Ch.DQuote) && isStringPrefix(text, pos, p)) {
+        p = string(p);
+        kind = TokenKind.String;
+      } else {
+        kind = TokenKind.Name;
+      }
+    } else if (c === Ch.Quote || c === Ch.DQuote) {
+      p = string(pos);
+      kind = TokenKind.String;
+    } else if (c === Ch.Hash) {
+      while (p < end && text.charCodeAt(p) !== Ch.LF && text.charCodeAt(p) !== Ch.CR) p++;
+      kind = TokenKind.Comment;
+    } else if (c === Ch.Dot && p + 1 < end && text.charCodeAt(p) === Ch.Dot && text.charCodeAt(p + 1) === Ch.Dot) {
+      p += 2; // `...`
+      kind = TokenKind.Punct;
+    } else if (c < 0x80 && isPunct(c)) {
+      if (p < end && isTwoCharOperator(c, text.charCodeAt(p))) p++;
+      kind = TokenKind.Punct;
+    } else {
+      kind = TokenKind.Unknown;
+    }
+    pos = p;
+    tokenLength = p - tokenOffset;
+    return kind;
+  }
+
+  return {
+    scan,
+    get tokenKind() {
+      return kind;
+    },
+    get tokenOffset() {
+      return tokenOffset;
+    },
+    get tokenLength() {
+      return tokenLength;
+    },
+    get firstOnLine() {
+      return firstOnLine;
+    },
+    get spaceBefore() {
+      return spaceBefore;
+    },
+    get unterminated() {
+      return unterminated;
+    },
+    tokenText: () => text.substring(tokenOffset, tokenOffset + tokenLength),
+    tokenChar: () => (tokenLength > 0 ? text.charCodeAt(tokenOffset) : 0),
+    setPosition(offset: number) {
+      pos = Math.max(start, Math.min(offset, end));
+      lineBreakSeen = pos === start || text.charCodeAt(pos - 1) === Ch.LF || text.charCodeAt(pos - 1) === Ch.CR;
+    },
+    text,
+  };
+}
+
+function isPunct(c: number): boolean {
+  switch (c) {
+    case 40: case 41: case 91: case 93: case 123: case 125: // ( ) [ ] { }
+    case 44: case 58: case 59: case 46: case 61: // , : ; . =
+    case 43: case 45: case 42: case 47: case 37: case 64: // + - * / % @
+    case 60: case 62: case 33: case 126: case 94: case 38: case 124: // < > ! ~ ^ & |
+      return true;
+    default:
+      return false;
+  }
+}

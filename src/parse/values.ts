@@ -1,0 +1,160 @@
+/**
+ * What the document scanner knows about an expression: a tensor (its shape, its dtype as PyTorch or
+ * NumPy would name it, and its values when the text determines them), a number, a tuple, a layer,
+ * a reference to a library name, or nothing.
+ */
+import { Tensor, DType, tensor as makeTensor, numel } from '../engine/tensor';
+import type { NestedLiteral } from './literal';
+import type { LayerSpec } from './layers';
+
+export interface TensorValue {
+  readonly kind: 'tensor';
+  readonly shape: readonly number[];
+  /** As the library names it: `torch.float32`, `torch.int64`, `float64` (NumPy) … */
+  readonly dtype: string;
+  /** The values, when the text determines them. */
+  readonly data?: Tensor;
+  /** The parsed literal this tensor came from (element offsets). */
+  readonly literal?: NestedLiteral;
+}
+
+export interface NumberValue {
+  readonly kind: 'number';
+  readonly value: number;
+  readonly isInt: boolean;
+}
+
+export interface SeqValue {
+  readonly kind: 'seq';
+  readonly items: readonly Value[];
+  /** `tuple`, `list`, or `size` (a `torch.Size`). */
+  readonly form: 'tuple' | 'list' | 'size';
+}
+
+/** A numeric nested list written out (`[[1, 2], [3, 4]]`): kept whole rather than as one Value per element. */
+export interface ArrayValue {
+  readonly kind: 'array';
+  readonly literal: NestedLiteral;
+  readonly form: 'tuple' | 'list';
+}
+
+export interface LayerValue {
+  readonly kind: 'layer';
+  readonly layer: LayerSpec;
+  /** The item that reports the layer (so later applications can add their input and output). */
+  readonly itemIndex: number;
+}
+
+/** A library name not bound in the document: `torch.tensor`, `F.conv2d`, `corr2d_multi_in`. */
+export interface RefValue {
+  readonly kind: 'ref';
+  readonly path: string;
+}
+
+/** A method looked up on a tensor (`X.reshape`), waiting for its call. */
+export interface MethodValue {
+  readonly kind: 'method';
+  readonly self: Value;
+  readonly name: string;
+}
+
+export interface StringValue {
+  readonly kind: 'string';
+  readonly value: string;
+}
+
+export type Value =
+  | { readonly kind: 'unknown' }
+  | { readonly kind: 'none' }
+  | TensorValue
+  | NumberValue
+  | SeqValue
+  | ArrayValue
+  | LayerValue
+  | RefValue
+  | MethodValue
+  | StringValue;
+
+export const UNKNOWN: Value = { kind: 'unknown' };
+export const NONE: Value = { kind: 'none' };
+
+/** Values are materialized only up to this many elements (shapes beyond it are still exact). */
+export const VALUE_CAP = 1_000_000;
+
+const ELEMENT_BYTES: Record<string, number> = {
+  bool: 1, uint8: 1, int8: 1, quint8: 1, qint8: 1,
+  float16: 2, half: 2, bfloat16: 2, int16: 2, short: 2,
+  float32: 4, float: 4, int32: 4, int: 4,
+  float64: 8, double: 8, int64: 8, long: 8, complex64: 8,
+  complex128: 16, cdouble: 16,
+};
+
+/** Bytes per element of a dtype label (`torch.float32` → 4); undefined when unknown. */
+export function elementBytes(dtype: string): number | undefined {
+  const base = dtype.replace(/^(torch|numpy|np|tf|jnp)\./, '');
+  return ELEMENT_BYTES[base];
+}
+
+/** The engine dtype a tensor of this label computes in: float32 for 32-bit and narrower floats, else float64. */
+export function engineDtype(dtype: string): DType {
+  const base = dtype.replace(/^(torch|numpy|np|tf|jnp)\./, '');
+  return base === 'float32' || base === 'float' || base === 'float16' || base === 'half' || base === 'bfloat16' ? 'float32' : 'float64';
+}
+
+export function isIntegerDtype(dtype: string): boolean {
+  const base = dtype.replace(/^(torch|numpy|np|tf|jnp)\./, '');
+  return /^(u?int\d*|long|short)$/.test(base);
+}
+
+export function isBoolDtype(dtype: string): boolean {
+  return dtype === 'bool' || dtype === 'torch.bool';
+}
+
+/**
+ * A tensor value over `values` in the given dtype: integer dtypes truncate, bool maps to 0/1,
+ * float32 rounds (all as PyTorch does on construction).
+ */
+export function tensorValue(shape: readonly number[], dtype: string, values?: ArrayLike<number>, literal?: NestedLiteral): TensorValue {
+  if (!values || numel(shape) > VALUE_CAP) return literal ? { kind: 'tensor', shape: [...shape], dtype, literal } : { kind: 'tensor', shape: [...shape], dtype };
+  let v: ArrayLike<number> = values;
+  if (isIntegerDtype(dtype) || isBoolDtype(dtype)) {
+    const out = new Float64Array(values.length);
+    const bool = isBoolDtype(dtype);
+    for (let i = 0; i < values.length; i++) out[i] = bool ? (values[i] !== 0 ? 1 : 0) : Math.trunc(values[i]);
+    v = out;
+  }
+  const data = makeTensor(shape, v, engineDtype(dtype));
+  return literal ? { kind: 'tensor', shape: data.shape, dtype, data, literal } : { kind: 'tensor', shape: data.shape, dtype, data };
+}
+
+/** The integers of a shape-like value (`(2, 3)`, `[2, 3]`, `torch.Size([2, 3])`, `X.shape`); undefined when not one. */
+export function intTuple(v: Value): number[] | undefined {
+  if (v.kind === 'seq') {
+    const out: number[] = [];
+    for (const item of v.items) {
+      if (item.kind !== 'number' || !item.isInt) return undefined;
+      out.push(item.value);
+    }
+    return out;
+  }
+  if (v.kind === 'array') {
+    const lit = v.literal;
+    if (lit.shape.length !== 1 || lit.elementKind === 'float' || lit.values.length > 64) return undefined;
+    return Array.from(lit.values);
+  }
+  return undefined;
+}
+
+/** An int, or undefined. */
+export function intOf(v: Value | undefined): number | undefined {
+  return v && v.kind === 'number' && v.isInt ? v.value : undefined;
+}
+
+export function seqOfInts(values: readonly number[], form: SeqValue['form'] = 'tuple'): SeqValue {
+  return { kind: 'seq', items: values.map((value) => ({ kind: 'number', value, isInt: true })), form };
+}
+
+/** A literal's tensor (for `torch.tensor(x)` where x is a bound list). */
+export function literalTensor(lit: NestedLiteral, dtype: string): TensorValue {
+  return tensorValue(lit.shape, dtype, lit.values, lit);
+}

@@ -35,7 +35,7 @@ const webviewEntries = filesUnder('webview', ['main.ts', 'worker.ts']).map((f) =
 }));
 
 const targets = [
-  { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { extension: 'src/extension.ts', computeWorker: 'src/features/computeWorker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: { engine: 'src/engine/index.ts' }, outdir: 'dist' },
   { ...browser, entryPoints: webviewEntries, outdir: 'dist/webview', loader: { '.ttf': 'file', '.css': 'css' } },

@@ -28,7 +28,7 @@ import {
   type ResultView,
 } from '../protocol/resultPanel';
 import { isPool, type ComputeParams } from './params';
-import { outputShape, readBias, readInput, readKernel, readingOfOutput, ReadingError } from './operands';
+import { outputShape as userOutputShape, readBias, readInput, readKernel, readingOfOutput, ReadingError } from './operands';
 
 export interface JobOperand {
   readonly name: string;
@@ -54,38 +54,38 @@ const BREAKDOWN_CHANNELS = 16;
 const shapeText = (s: readonly number[]): string => `[${s.join(', ')}]`;
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
+/** A job with its shapes read and its parameters resolved, before any arithmetic. */
+export interface ResolvedJob {
+  /** The operands as the engine takes them: input N×C×H×W, weight OIHW (null for pools), bias [C_out]. */
+  readonly input: Tensor;
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  readonly info: ConvInfo;
+  readonly readings: string[];
+  readonly notes: string[];
+  /** The output shape in the user's layout. */
+  readonly outputShape: number[];
+}
+
 /**
- * Runs a job. Throws `ReadingError` (shapes that do not fit, worded for the user) or the engine's
- * `EngineError`; anything else is a bug.
+ * Reads the shapes and resolves the parameters (cheap: no arithmetic), so an input box can show the
+ * output shape as the user types. Throws `ReadingError` or `EngineError` with a message for the user.
  */
-export function runJob(job: ComputeJob): ResultView {
+export function resolveJob(job: ComputeJob): ResolvedJob {
   const { params: p } = job;
-  const { nchw: rawInput, reading: inputReading } = readInput(job.input.tensor, `the input ${job.input.name}`);
+  const { nchw, reading: inputReading } = readInput(job.input.tensor, `the input ${job.input.name}`);
   // PyTorch needs one dtype for all operands; the input's decides (float32 for torch.tensor([1.0])).
-  const dtype = rawInput.dtype;
-  const input = cast(rawInput, dtype);
-  const readings = [`${job.input.name}: shape ${shapeText(job.input.tensor.shape)} read as ${inputReading} (${describeInput(input.shape)})`];
+  const dtype = nchw.dtype;
+  const readings = [`${job.input.name}: shape ${shapeText(job.input.tensor.shape)} read as ${inputReading} (${describeInput(nchw.shape)})`];
   const notes: string[] = [];
   let info: ConvInfo;
   let weight: Tensor | null = null;
   let bias: Tensor | null = null;
-  let output: Tensor;
   let singleOutput = false;
-
   if (isPool(p.op)) {
     if (job.kernel) notes.push(`${p.op} has no kernel tensor: ${job.kernel.name} was not used (the window is kernel_size).`);
     if (job.bias) notes.push(`${p.op} has no bias: ${job.bias.name} was not used.`);
-    const poolOptions = {
-      kernelSize: p.kernelSize ?? [2, 2],
-      stride: p.stride,
-      padding: p.padding === 'same' ? 0 : p.padding,
-      dilation: p.dilation,
-      ceilMode: p.ceilMode,
-      countIncludePad: p.countIncludePad,
-    } as const;
-    const op = p.op as 'max_pool2d' | 'avg_pool2d';
-    info = poolInfo(op, input.shape, poolOptions);
-    output = op === 'max_pool2d' ? maxPool2d(input, poolOptions).output : avgPool2d(input, poolOptions);
+    info = poolInfo(p.op as 'max_pool2d' | 'avg_pool2d', nchw.shape, poolOptions(p));
   } else {
     if (!job.kernel) throw new ReadingError(`${p.op} needs a kernel: select the input and the kernel, or pick a kernel`);
     const k = readKernel(job.kernel.tensor, job.input.tensor, inputReading, p.op, p.groups);
@@ -99,23 +99,55 @@ export function runJob(job: ComputeJob): ResultView {
       readings.push(`${job.bias.name}: shape ${shapeText(job.bias.tensor.shape)}, one value per output channel`);
     }
     if (transpose) {
-      if (typeof p.padding === 'string') throw new ReadingError(`conv_transpose2d takes a number or a pair as padding, not '${p.padding}'`);
-      const options = { stride: p.stride ?? 1, padding: p.padding, outputPadding: p.outputPadding, dilation: p.dilation, groups: p.groups };
-      info = convTransposeInfo(input.shape, weight.shape, { ...options, hasBias: !!bias });
-      output = convTranspose2d(input, weight, bias, options);
+      info = convTransposeInfo(nchw.shape, weight.shape, { ...transposeOptions(p), hasBias: !!bias });
     } else {
-      const options = { stride: p.stride ?? 1, padding: p.padding, dilation: p.dilation, groups: p.groups, paddingMode: p.paddingMode, convolution: p.convolution };
-      info = convInfo(input.shape, weight.shape, { ...options, hasBias: !!bias });
-      output = conv2d(input, weight, bias, options);
+      info = convInfo(nchw.shape, weight.shape, { ...convOptions(p), hasBias: !!bias });
+      if (p.convolution) notes.push('True convolution: the kernel is flipped left-right and top-bottom before the cross-correlation.');
     }
-    if (p.convolution) notes.push('True convolution: the kernel is flipped left-right and top-bottom before the cross-correlation.');
   }
+  const outputShape = userOutputShape([info.batch, info.outChannels, info.outHeight, info.outWidth], inputReading, singleOutput, p.op);
+  readings.push(`Output: shape ${shapeText(outputShape)} read as ${readingOfOutput(outputShape)}`);
+  if (info.batch > 1) notes.push(`The breakdown and the arithmetic are for batch item 0 of ${info.batch}.`);
+  return { input: nchw, weight, bias, info, readings, notes, outputShape };
+}
 
-  const userShape = outputShape(output.shape, inputReading, singleOutput, p.op);
-  const userOutput = reshape(output, userShape);
-  readings.push(`Output: shape ${shapeText(userShape)} read as ${readingOfOutput(userShape)}`);
-  if (input.shape[0] > 1) notes.push(`The breakdown and the arithmetic are for batch item 0 of ${input.shape[0]}.`);
+const poolOptions = (p: ComputeParams) => ({
+  kernelSize: p.kernelSize ?? ([2, 2] as const),
+  stride: p.stride,
+  padding: p.padding === 'same' ? 0 : p.padding,
+  dilation: p.dilation,
+  ceilMode: p.ceilMode,
+  countIncludePad: p.countIncludePad,
+});
 
+const convOptions = (p: ComputeParams) => ({
+  stride: p.stride ?? 1,
+  padding: p.padding,
+  dilation: p.dilation,
+  groups: p.groups,
+  paddingMode: p.paddingMode,
+  convolution: p.convolution,
+});
+
+function transposeOptions(p: ComputeParams) {
+  if (typeof p.padding === 'string') throw new ReadingError(`conv_transpose2d takes a number or a pair as padding, not '${p.padding}'`);
+  return { stride: p.stride ?? 1, padding: p.padding, outputPadding: p.outputPadding, dilation: p.dilation, groups: p.groups };
+}
+
+/**
+ * Runs a job. Throws `ReadingError` (shapes that do not fit, worded for the user) or the engine's
+ * `EngineError`; anything else is a bug.
+ */
+export function runJob(job: ComputeJob): ResultView {
+  const r = resolveJob(job);
+  const p = job.params;
+  const { input, weight, bias, info } = r;
+  let output: Tensor;
+  if (p.op === 'max_pool2d') output = maxPool2d(input, poolOptions(p)).output;
+  else if (p.op === 'avg_pool2d') output = avgPool2d(input, poolOptions(p));
+  else if (p.op === 'conv_transpose2d') output = convTranspose2d(input, weight!, bias, transposeOptions(p));
+  else output = conv2d(input, weight!, bias, convOptions(p));
+  const userOutput = reshape(output, r.outputShape);
   const { breakdown, note } = breakdownOf(info, input, weight, bias, output);
   const formula = outputSizeFormula(info);
   const operandNames = [job.input.name, ...(isPool(p.op) ? [] : [job.kernel?.name ?? '', ...(bias ? [job.bias?.name ?? ''] : [])])];
@@ -123,8 +155,8 @@ export function runJob(job: ComputeJob): ResultView {
     title: `${p.op}(${operandNames.join(', ')})`,
     op: p.op,
     params: job.paramsText,
-    readings,
-    notes,
+    readings: r.readings,
+    notes: r.notes,
     info,
     input: toResultTensor(input),
     weight: weight ? toResultTensor(weight) : null,
@@ -135,7 +167,7 @@ export function runJob(job: ComputeJob): ResultView {
     breakdown,
     breakdownNote: note,
     formula: { height: formula.height, width: formula.width },
-    cost: costOf(info, job, dtype),
+    cost: costOf(info, job, input.dtype),
   };
 }
 

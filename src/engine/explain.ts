@@ -160,7 +160,7 @@ function transposeTerms(info: ConvInfo, x: Tensor, weight: Tensor, at: OutputPos
       const shifted = out + pad - i * dilation;
       if (shifted % stride === 0 && shifted / stride >= 0 && shifted / stride < size) found.push([shifted / stride, i]);
     }
-    return found;
+    return found.reverse(); // kernel index up means input index down: list the inputs in reading order
   };
   const rows = taps(at.y, info.padTop, info.strideHeight, info.dilationHeight, kh, h);
   const cols = taps(at.x, info.padLeft, info.strideWidth, info.dilationWidth, kw, w);

@@ -21,7 +21,8 @@ function axisToInput(info: ConvInfo, first: number, last: number, axis: 'height'
   const extent = axis === 'height' ? info.effectiveKernelHeight : info.effectiveKernelWidth;
   if (info.op === 'conv_transpose2d') {
     // Input row i reaches output rows i·s − p … i·s − p + extent − 1.
-    return [Math.ceil((first + pad - (extent - 1)) / stride), Math.floor((last + pad) / stride)];
+    // `+ 0` turns Math.ceil's −0 (of a small negative quotient) into 0.
+    return [Math.ceil((first + pad - (extent - 1)) / stride) + 0, Math.floor((last + pad) / stride)];
   }
   return [first * stride - pad, last * stride - pad + extent - 1];
 }

@@ -4,7 +4,7 @@
  * convolution, output padding, pooling window, ceil mode and count_include_pad. Controls that do
  * not apply to the chosen op are hidden, not disabled, so the form says only what matters.
  */
-import { fmt, h } from './dom';
+import { el as h, formatNumber as fmt } from '../common/dom';
 import { t } from './l10n';
 import type { Pair, Params } from './state';
 

@@ -5,7 +5,7 @@
  * grids (thousands of cells are no way to edit them); the text box still edits them.
  */
 import type { WireTensor } from '../../src/protocol';
-import { fmt, h, setChildren } from './dom';
+import { el as h, formatNumber as fmt } from '../common/dom';
 import { t } from './l10n';
 import { MapView } from './mapview';
 import type { Preset } from './presets';
@@ -61,7 +61,7 @@ export class TensorEditor {
     this.textEl = h('vscode-textarea', {
       monospace: true,
       rows: cfg.kind === 'input' ? 6 : 4,
-      resize: 'vertical',
+      resize: 'none',
       spellcheck: false,
       label: t('{0} as text', cfg.title),
       'aria-label': t('{0} as text', cfg.title),
@@ -117,8 +117,7 @@ export class TensorEditor {
 
   /** Refreshes the preset list (the kernel's patterns depend on the channel counts). */
   setPresets(presets: Preset[]): void {
-    setChildren(
-      this.presetEl,
+    this.presetEl.replaceChildren(
       h('vscode-option', { value: '', selected: true }, t('Preset…')),
       ...presets.map((p) => h('vscode-option', { value: p.id }, t(p.label))),
     );
@@ -200,8 +199,7 @@ export class TensorEditor {
     if (this.tensor.data.length > GRID_LIMIT) {
       // Too many cells to type into: heatmaps, and the text box for edits.
       const absMax = this.tensor.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0) || 1;
-      setChildren(
-        this.gridsEl,
+      this.gridsEl.replaceChildren(
         h('p', { class: 'note' }, t('{0} values: shown as heatmaps; edit them as text, or use Random and Preset.', this.tensor.data.length)),
         ...rows.map((row) =>
           h('div', { class: 'slice-row' }, ...row.map((sl) => {
@@ -213,8 +211,7 @@ export class TensorEditor {
       );
       return;
     }
-    setChildren(
-      this.gridsEl,
+    this.gridsEl.replaceChildren(
       ...rows.map((row) =>
         h('div', { class: 'slice-row' }, ...row.map((sl) => h('figure', { class: 'slice' }, h('figcaption', null, sl.label), this.grid(sl.label, sl.offset, hh, ww)))),
       ),

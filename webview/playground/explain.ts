@@ -13,7 +13,7 @@ import {
   type PoolElementExplanation,
   type Tensor,
 } from '../../src/engine';
-import { fmt, h, setChildren } from './dom';
+import { el as h, formatNumber as fmt } from '../common/dom';
 import { t } from './l10n';
 import { MapView, type Mark } from './mapview';
 
@@ -111,7 +111,7 @@ export class ExplainPanel {
     const biasText = src.bias ? ` + ${fmt(ex.bias)} ${t('(bias)')}` : '';
     const line = `${t('output [{0}, {1}, {2}]', o, y, x)} = ${sums || '0'}${biasText} = ${fmt(ex.total)}`;
     this.summary.textContent = line;
-    setChildren(this.body, ...rows, h('p', { class: 'arith total', 'data-role': 'total-arith' }, line));
+    this.body.replaceChildren(...rows, h('p', { class: 'arith total', 'data-role': 'total-arith' }, line));
   }
 
   private showPool(src: ExplainSource, ex: PoolElementExplanation): void {
@@ -139,6 +139,6 @@ export class ExplainPanel {
       line = `${t('output [{0}, {1}, {2}]', o, y, x)} = (${inside.join(' + ') || '0'}) / ${ex.divisor ?? '?'} = ${fmt(ex.value)}`;
     }
     this.summary.textContent = line;
-    setChildren(this.body, h('div', { class: 'explain-channel' }, h('figure', { class: 'slice' }, h('figcaption', null, t('input channel {0}', o)), view.el)), h('p', { class: 'arith total', 'data-role': 'total-arith' }, line));
+    this.body.replaceChildren(h('div', { class: 'explain-channel' }, h('figure', { class: 'slice' }, h('figcaption', null, t('input channel {0}', o)), view.el)), h('p', { class: 'arith total', 'data-role': 'total-arith' }, line));
   }
 }

@@ -4,7 +4,7 @@
  * keyboard cursor moves. Either way the arrow keys move a cursor and the pointer resting on a cell
  * reports it, so the explain panel works from the mouse and the keyboard alike.
  */
-import { announce, fmt, h, themeRgb } from './dom';
+import { announce, el as h, formatNumber as fmt, themeRgb } from '../common/dom';
 
 /** Up to this many cells a map is a table with numbers; beyond it a canvas. */
 export const TABLE_LIMIT = 256;

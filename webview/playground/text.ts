@@ -4,7 +4,7 @@
  */
 import { parseNested } from '../../src/parse/literal';
 import type { WireTensor } from '../../src/protocol';
-import { fmt } from './dom';
+import { formatNumber as fmt } from '../common/dom';
 
 export type TextResult = { ok: true; tensor: WireTensor } | { ok: false; message: string; line: number; column: number };
 

@@ -74,7 +74,7 @@ function randomArray(r: () => number, n: number): Float32Array {
   return a;
 }
 
-function randomShape(r: () => number, depthwise: boolean): Shape {
+function randomShape(r: () => number, depthwise: boolean, fixed: Partial<Shape> = {}): Shape {
   const pick = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const groups = depthwise ? pick(1, 6) : [1, 1, 1, 2, 3][pick(0, 4)];
   const cin = depthwise ? groups : groups * pick(1, 5);
@@ -84,7 +84,7 @@ function randomShape(r: () => number, depthwise: boolean): Shape {
   const pt = pick(0, 2), pb = pick(0, 2), pl = pick(0, 2), pr = pick(0, 2);
   const h = Math.max(dh * (kh - 1) + 1 - pt - pb, 1) + pick(0, 12);
   const w = Math.max(dw * (kw - 1) + 1 - pl - pr, 1) + pick(0, 21);
-  return { n: pick(1, 2), cin, h, w, cout, kh, kw, sh: pick(1, 3), sw: pick(1, 3), dh, dw, pt, pb, pl, pr, groups };
+  return { n: pick(1, 2), cin, h, w, cout, kh, kw, sh: pick(1, 3), sw: pick(1, 3), dh, dw, pt, pb, pl, pr, groups, ...fixed };
 }
 
 function check(name: string, got: Float32Array, want: { y: Float64Array; scale: Float64Array }): void {
@@ -97,10 +97,11 @@ function check(name: string, got: Float32Array, want: { y: Float64Array; scale: 
 
 type Driver = (c: ConvInfo, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array) => void;
 
-function fuzz(label: string, driver: Driver, depthwise: boolean, cases: number, seed: number): void {
+function fuzz(label: string, driver: Driver, depthwise: boolean, cases: number, seed: number, fixed: Partial<Shape> = {}): void {
   const r = rng(seed);
   for (let t = 0; t < cases; t++) {
-    const s = randomShape(r, depthwise);
+    const s = randomShape(r, depthwise, fixed);
+    if (s.h < s.dh * (s.kh - 1) + 1 - s.pt - s.pb || s.w < s.dw * (s.kw - 1) + 1 - s.pl - s.pr) continue;
     const c = info(s);
     if (c.outHeight < 1 || c.outWidth < 1) continue;
     const x = randomArray(r, s.n * s.cin * s.h * s.w);
@@ -130,10 +131,12 @@ describe('engine/fast: float32 conv kernels against the definition', () => {
   });
 
   it('SIMD depthwise (channel multiplier, stride 1 and 2 along the width)', () => {
-    fuzz('depthwise', (c, x, w, b, y) => {
+    const depthwise: Driver = (c, x, w, b, y) => {
       if (depthwiseApplies(c)) convDepthwise(wasm!, c, x, w, b, y);
       else convGemm(wasm!, c, x, w, b, y);
-    }, true, 150, 3);
+    };
+    fuzz('depthwise', depthwise, true, 150, 3);
+    fuzz('depthwise 3×3', depthwise, true, 60, 8, { kh: 3, kw: 3, sw: 1 });
   });
 
   it('direct loops for tiny convs', () => fuzz('direct', convDirect, false, 100, 4));
@@ -187,9 +190,11 @@ describe('engine/fast: float32 conv kernels against the definition', () => {
     const pick = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
     let tested = 0;
     for (let t = 0; t < 200; t++) {
-      const kh = pick(1, 4), kw = pick(1, 4), dh = pick(1, 2), dw = pick(1, 2);
+      // Every third case is the common 2×2 / stride 2 window, which has its own kernel.
+      const common = t % 3 === 0;
+      const kh = common ? 2 : pick(1, 4), kw = common ? 2 : pick(1, 4), dh = pick(1, 2), dw = common ? 1 : pick(1, 2);
       const s: Shape = {
-        n: pick(1, 2), cin: pick(1, 4), h: pick(4, 20), w: pick(4, 30), cout: 0, kh, kw, sh: pick(1, 3), sw: pick(1, 2), dh, dw,
+        n: pick(1, 2), cin: pick(1, 4), h: pick(4, 20), w: pick(4, 30), cout: 0, kh, kw, sh: pick(1, 3), sw: common ? 2 : pick(1, 2), dh, dw,
         pt: 0, pb: 0, pl: 0, pr: 0, groups: 1,
       };
       s.cout = s.cin;

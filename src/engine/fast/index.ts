@@ -14,7 +14,7 @@ import { convGemm } from './gemmConv';
 import type { Kernels, SimdKernels } from './kernels';
 import { maxPoolApplies, maxPoolSimd } from './maxPool';
 import { ScalarKernels } from './scalarKernels';
-import { createWasmKernels } from './wasmKernels';
+import { createWasmKernels, type WasmKernels } from './wasmKernels';
 
 /** Below this many multiply-adds the direct loops win (measured: bench W1 and the crossover). */
 const DIRECT_MACS = 4096;
@@ -22,7 +22,7 @@ const DIRECT_MACS = 4096;
 export type FastMode = 'auto' | 'scalar' | 'off';
 
 let mode: FastMode = 'auto';
-let simd: SimdKernels | null | undefined; // undefined: not tried yet
+let simd: WasmKernels | null | undefined; // undefined: not tried yet
 let scalar: ScalarKernels | undefined;
 
 /**
@@ -84,4 +84,9 @@ export function maxPool2dFloat32(info: ConvInfo, x: Float32Array, y: Float32Arra
     throw e;
   }
   return true;
+}
+
+/** Bytes of the SIMD kernels' heap (it grows to the largest call so far and is reused). */
+export function fastHeapBytes(): number {
+  return simd ? simd.memory.buffer.byteLength : 0;
 }

@@ -31,7 +31,11 @@ export interface Kernels {
 export interface SimdKernels extends Kernels {
   readonly simd: true;
   depthwise(dst: number, img: number, w: number, bias: number, oh: number, ow: number, rowStep: number, colStep: number, dilRow: number, dilCol: number, kh: number, kw: number): void;
+  /** `depthwise` for a 3×3 kernel with stride 1 along the width. */
+  depthwise3x3(dst: number, img: number, w: number, bias: number, oh: number, ow: number, rowStep: number, dilRow: number, dilCol: number): void;
   maxPool(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, colStep: number, dilRow: number, dilCol: number, kh: number, kw: number): void;
+  /** The 2×2 window with stride 2 along the width and no dilation (dilRow: bytes to the window's second row). */
+  maxPool2x2(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, dilRow: number): void;
 }
 
 /** Bytes the vector kernels may read or write past the end of a buffer. */

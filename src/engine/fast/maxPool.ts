@@ -21,6 +21,7 @@ export function maxPoolSimd(kern: SimdKernels, info: ConvInfo, x: Float32Array, 
   const wp = Math.max(w + info.padLeft + info.padRight, (ow - 1) * sw + info.effectiveKernelWidth);
   const padded = hp !== h || wp !== w;
   const planes = info.batch * info.inChannels;
+  const pairs = info.kernelHeight === 2 && info.kernelWidth === 2 && sw === 2 && dw === 1;
   const chunk = Math.max(1, Math.min(planes, Math.floor(CHUNK_BYTES / (4 * (h * w + oh * ow)))));
   const layout = new HeapLayout();
   const stage = layout.take(4 * chunk * h * w);
@@ -32,7 +33,8 @@ export function maxPoolSimd(kern: SimdKernels, info: ConvInfo, x: Float32Array, 
     const count = Math.min(chunk, planes - p);
     f32.set(x.subarray(p * h * w, (p + count) * h * w), stage >> 2);
     if (padded) kern.pad(img, stage, count, h, w, hp, wp, info.padTop, info.padLeft, -Infinity);
-    kern.maxPool(out, img, count, 4 * hp * wp, oh, ow, 4 * sh * wp, 4 * sw, 4 * dh * wp, 4 * dw, info.kernelHeight, info.kernelWidth);
+    if (pairs) kern.maxPool2x2(out, img, count, 4 * hp * wp, oh, ow, 4 * sh * wp, 4 * dh * wp);
+    else kern.maxPool(out, img, count, 4 * hp * wp, oh, ow, 4 * sh * wp, 4 * sw, 4 * dh * wp, 4 * dw, info.kernelHeight, info.kernelWidth);
     y.set(f32.subarray(out >> 2, (out >> 2) + count * oh * ow), p * oh * ow);
   }
 }

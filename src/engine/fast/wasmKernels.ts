@@ -11,7 +11,9 @@ interface Exports {
   pack_b(dst: number, img: number, koff: number, kc: number, j0: number, nc: number, ow: number, rowStep: number, colStep: number, cols: number): void;
   pad(dst: number, src: number, planes: number, h: number, w: number, hp: number, wp: number, top: number, left: number, value: number): void;
   depthwise(dst: number, img: number, w: number, bias: number, oh: number, ow: number, rowStep: number, colStep: number, dilRow: number, dilCol: number, kh: number, kw: number): void;
+  depthwise3x3(dst: number, img: number, w: number, bias: number, oh: number, ow: number, rowStep: number, dilRow: number, dilCol: number): void;
   max_pool(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, colStep: number, dilRow: number, dilCol: number, kh: number, kw: number): void;
+  max_pool_2x2s2(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, dilRow: number): void;
 }
 
 const PAGE = 65536;
@@ -73,8 +75,14 @@ export class WasmKernels implements SimdKernels {
   depthwise(dst: number, img: number, w: number, bias: number, oh: number, ow: number, rowStep: number, colStep: number, dilRow: number, dilCol: number, kh: number, kw: number): void {
     this.x.depthwise(dst, img, w, bias, oh, ow, rowStep, colStep, dilRow, dilCol, kh, kw);
   }
+  depthwise3x3(dst: number, img: number, w: number, bias: number, oh: number, ow: number, rowStep: number, dilRow: number, dilCol: number): void {
+    this.x.depthwise3x3(dst, img, w, bias, oh, ow, rowStep, dilRow, dilCol);
+  }
   maxPool(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, colStep: number, dilRow: number, dilCol: number, kh: number, kw: number): void {
     this.x.max_pool(dst, img, planes, planeStep, oh, ow, rowStep, colStep, dilRow, dilCol, kh, kw);
+  }
+  maxPool2x2(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, dilRow: number): void {
+    this.x.max_pool_2x2s2(dst, img, planes, planeStep, oh, ow, rowStep, dilRow);
   }
 }
 

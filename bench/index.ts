@@ -1,0 +1,204 @@
+/**
+ * `npm run bench` (`-- --json` for JSON): workloads W1–W8 of ../shared/notes/performance.md on
+ * Conv Lens and, in the same run, on its peers; then every bench/*.bench.ts module's rows.
+ * Options: --only W2,W5 (workloads), --engines tfjs-wasm,conv-lens (substrings), --quick (fewer samples).
+ * Internal: --child <ort-t2|memory> runs one part in a fresh process and prints its rows as JSON.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { conv2d, type Tensor } from '../src/engine';
+import { fastHeapBytes, setFastMode } from '../src/engine/fast';
+import { engineRunner } from './engineRunners';
+import { ortRunner, tfjsRunner, type Runner } from './peers';
+import { table, type Row } from './report';
+import { medianMs, type TimingOptions } from './timing';
+import { convData, gflop, poolGigabytes, workloads, type Workload } from './workloads';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const json = flag('--json');
+const onlyWorkloads = option('--only')?.split(',');
+const onlyEngines = option('--engines')?.split(',');
+const timing: TimingOptions = flag('--quick') ? { minSamples: 5, minMs: 200, warmupMs: 50 } : {};
+const log = (s: string) => {
+  if (!json) console.log(s);
+  else console.error(s);
+};
+
+const selected = workloads.filter((w) => !onlyWorkloads || onlyWorkloads.includes(w.id));
+const wanted = (engine: string) => !onlyEngines || onlyEngines.some((e) => engine.includes(e));
+
+function rowFor(w: Workload, engine: string, ms: number, note?: string): Row {
+  const row: Row = { suite: 'conv', workload: w.id, engine, ms };
+  if (w.kind === 'conv' && w.id !== 'W1') Object.assign(row, { rate: gflop(w) / (ms / 1000), unit: 'GFLOP/s' });
+  if (w.kind === 'maxpool') Object.assign(row, { rate: poolGigabytes(w) / (ms / 1000), unit: 'GB/s' });
+  if (note) row.note = note;
+  return row;
+}
+
+/** Largest |a − b| relative to the largest |b|: peers must compute the same thing. */
+function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / (scale || 1);
+}
+
+/** Our SIMD result per workload: the answer every other engine is checked against. */
+const answers = new Map<string, ArrayLike<number>>();
+
+async function measureRunner(runner: Runner, list: readonly Workload[]): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const w of list) {
+    const call = await runner.prepare(w);
+    if (!call) continue;
+    const first = (await call()) as ArrayLike<number>;
+    const answer = answers.get(w.id);
+    let note: string | undefined;
+    if (answer) {
+      const err = relativeError(first, answer);
+      if (!(err < 1e-3)) note = `differs from conv-lens by ${err.toExponential(1)}`;
+    } else {
+      answers.set(w.id, Array.from(first));
+    }
+    const ms = await medianMs(call, timing);
+    runner.release();
+    rows.push(rowFor(w, runner.engine, ms, note));
+    log(`  ${runner.engine.padEnd(22)} ${w.id}  ${ms < 0.01 ? `${(ms * 1000).toFixed(2)} µs` : `${ms.toFixed(3)} ms`}${note ? `  (${note})` : ''}`);
+  }
+  return rows;
+}
+
+/** Runs `--child name` in a fresh Node process and returns its rows. */
+function child(name: string): Row[] {
+  const r = spawnSync(process.execPath, ['--expose-gc', __filename, '--child', name, ...args.filter((a) => a !== '--json')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 24,
+  });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as Row[];
+  } catch {
+    log(`  (child ${name} failed: exit ${r.status}, ${r.stdout.slice(-300)})`);
+    return [];
+  }
+}
+
+/** Extra memory of one W2 call, in a fresh process so nothing else has grown the heap. */
+async function memoryRows(): Promise<Row[]> {
+  const w = workloads.find((x) => x.id === 'W2');
+  if (!w || w.kind !== 'conv') return [];
+  const d = convData(w);
+  const t = (shape: number[], data: Float32Array): Tensor => ({ shape, dtype: 'float32', data });
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = process.memoryUsage();
+  const started = performance.now();
+  const y = conv2d(t([1, w.cin, w.h, w.w], d.x), t([w.cout, w.cin, w.k, w.k], d.weight), t([w.cout], d.bias));
+  const ms = performance.now() - started;
+  const after = process.memoryUsage();
+  const mib = (b: number) => (b / 2 ** 20).toFixed(1);
+  const outBytes = y.data.byteLength;
+  const im2col = 4 * w.cin * w.k * w.k * 64 * 64;
+  const note = `W2 first call: RSS +${mib(after.rss - before.rss)} MiB, arrayBuffers +${mib(after.arrayBuffers - before.arrayBuffers)} MiB ` +
+    `(output ${mib(outBytes)} MiB), kernel heap ${mib(fastHeapBytes())} MiB; a full im2col would be ${mib(im2col)} MiB`;
+  return [{ suite: 'memory', workload: 'W2', engine: 'conv-lens t1', ms, note }];
+}
+
+async function childMain(name: string): Promise<void> {
+  let rows: Row[] = [];
+  if (name === 'ort-t2') rows = await measureRunner(ortRunner(2), selected);
+  if (name === 'memory') rows = await memoryRows();
+  process.stdout.write('\n' + JSON.stringify(rows) + '\n');
+  process.exit(0); // onnxruntime's threads would keep the process alive
+}
+
+/** Every bench/*.bench.ts module (e.g. parse.bench.ts) that exports `run(): Promise<Row[]>`. */
+async function moduleRows(): Promise<Row[]> {
+  const dir = join(__dirname, '..', 'bench');
+  if (!existsSync(dir)) return [];
+  const rows: Row[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort()) {
+    const name = file.slice(0, -'.bench.ts'.length);
+    const mod = (await import(`./${name}.bench.ts`)) as { run?: () => Promise<Row[]> };
+    if (typeof mod.run !== 'function') continue;
+    log(`\n${file}:`);
+    rows.push(...(await mod.run()));
+  }
+  return rows;
+}
+
+function load(): string {
+  return `load average ${loadavg().map((l) => l.toFixed(2)).join(', ')} on ${cpus().length} cores`;
+}
+
+async function main(): Promise<void> {
+  const childName = option('--child');
+  if (childName) return childMain(childName);
+
+  log(`Conv Lens bench, Node ${process.version}, ${load()}`);
+  const rows: Row[] = [];
+  const runners: Runner[] = [
+    engineRunner('conv-lens t1', () => setFastMode('auto')),
+    engineRunner('conv-lens no-SIMD', () => setFastMode('scalar')),
+    tfjsRunner('cpu'),
+    tfjsRunner('wasm'),
+    ortRunner(1),
+  ];
+  for (const r of runners) {
+    if (!wanted(r.engine) && !(r.engine === 'conv-lens t1' && !answers.size)) continue;
+    log(`${r.engine}:`);
+    const got = await measureRunner(r, selected);
+    if (wanted(r.engine)) rows.push(...got);
+  }
+  if (wanted('onnxruntime-web t2')) {
+    log('onnxruntime-web t2 (child process):');
+    rows.push(...child('ort-t2'));
+  }
+  const loadAfterConv = load();
+  const extra = [...(selected.some((w) => w.id === 'W2') ? child('memory') : []), ...(await moduleRows())];
+  if (json) {
+    console.log(JSON.stringify({ node: process.version, load: loadAfterConv, rows: [...rows, ...extra] }, null, 2));
+    return;
+  }
+  console.log(`\n## Conv Lens vs peers (ms / GFLOP/s; W1 in µs; W8 ms / GB/s) — ${loadAfterConv}\n`);
+  console.log(table(rows, (w) => ratios(rows, w)));
+  for (const r of extra.filter((x) => x.suite === 'memory')) console.log(`\nMemory: ${r.note}`);
+  for (const suite of new Set(extra.filter((x) => x.suite !== 'memory').map((x) => x.suite))) {
+    console.log(`\n## ${suite}\n`);
+    console.log(table(extra.filter((x) => x.suite === suite)));
+  }
+}
+
+const isPeer = (engine: string) => !engine.startsWith('conv-lens');
+
+/** Ratios of Conv Lens to the best peer: single thread against single-thread peers, t2 against all. */
+function ratios(rows: readonly Row[], workload: string): Record<string, string> {
+  const of = (pred: (r: Row) => boolean) => rows.filter((r) => r.workload === workload && pred(r));
+  const fastest = (list: Row[]) => list.reduce<Row | undefined>((best, r) => (!best || r.ms < best.ms ? r : best), undefined);
+  const t1Peer = fastest(of((r) => isPeer(r.engine) && !r.engine.endsWith('t2')));
+  const anyPeer = fastest(of((r) => isPeer(r.engine)));
+  const ours = (engine: string) => of((r) => r.engine === engine)[0];
+  const ratio = (a: Row | undefined, b: Row | undefined) => (a && b ? `${(b.ms / a.ms).toFixed(2)}×` : '—');
+  return {
+    'best t1 peer': t1Peer?.engine ?? '—',
+    't1 ÷ best t1 peer': ratio(ours('conv-lens t1'), t1Peer),
+    't2 ÷ best peer': ratio(ours('conv-lens t2'), anyPeer),
+  };
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

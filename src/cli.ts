@@ -2,9 +2,11 @@
  * Command-line front end over the same engine and parser: `conv-lens compute …`, `conv-lens shapes FILE`.
  * Bad input: exit code 2 and one clear line on stderr.
  */
+import { computeCommand } from './cli/compute';
 import { shapesCommand } from './cli/shapes';
 
 const commands: Record<string, (args: string[]) => Promise<number> | number> = {
+  compute: computeCommand,
   shapes: shapesCommand,
 };
 

@@ -141,7 +141,7 @@ export class TensorEditor {
   private onText(): void {
     const r = parseTensorText(this.textEl.value);
     if (!r.ok) {
-      this.errorEl.textContent = t('Line {0}, column {1}: {2}', r.line, r.column, r.message);
+      this.errorEl.textContent = t('Line {0}, column {1}: {2}', r.line, r.column, t(r.message));
       return;
     }
     const n = this.cfg.normalize(r.tensor);

@@ -2,18 +2,37 @@
  * Tensor text in and out of the editors' text boxes: anything the project's literal parser reads
  * (nested lists, `torch.tensor(…)`, printed `tensor(…)` and NumPy outputs) in; a nested list out.
  */
-import { parseNested } from '../../src/parse/literal';
+import { parseNested, scanDocument } from '../../src/parse';
 import type { WireTensor } from '../../src/protocol';
 import { formatNumber as fmt } from '../common/dom';
 
 export type TextResult = { ok: true; tensor: WireTensor } | { ok: false; message: string; line: number; column: number };
 
 export function parseTensorText(text: string): TextResult {
-  const r = parseNested(text, 0, { maxElements: 1 << 20 });
-  if (!r.ok) return { ok: false, message: r.error.reason, line: r.error.line, column: r.error.column };
-  const { shape, values } = r.value;
-  if (shape.length === 0) return { ok: true, tensor: { shape: [1], data: [values[0]] } };
-  return { ok: true, tensor: { shape: [...shape], data: Array.from(values) } };
+  // A bare list (or NumPy print) goes straight to the literal parser, whose errors point at the
+  // character; anything else (`torch.tensor(…)`, `tensor(…)`, `X = …`) through the document scanner.
+  if (/^\s*[[(\d.+-]/.test(text)) {
+    const r = parseNested(text, 0, { maxElements: 1 << 20 });
+    if (!r.ok) return { ok: false, message: r.error.reason, line: r.error.line, column: r.error.column };
+    const { shape, values } = r.value;
+    if (shape.length === 0) return { ok: true, tensor: { shape: [1], data: [values[0]] } };
+    return { ok: true, tensor: { shape: [...shape], data: Array.from(values) } };
+  }
+  const scan = scanDocument(text, { maxElements: 1 << 20 });
+  // The outermost tensor whose values the text determines (the first one if there are several).
+  let best: (typeof scan.items)[number] | undefined;
+  for (const item of scan.items) {
+    if (!item.tensor?.data || item.tensor.shape.length === 0) continue;
+    if (!best || item.start < best.start || (item.start === best.start && item.end > best.end)) best = item;
+  }
+  if (best?.tensor?.data) {
+    const d = best.tensor.data;
+    return { ok: true, tensor: { shape: [...d.shape], data: Array.from(d.data) } };
+  }
+  const failed = scan.items.find((i) => i.parseError || i.error);
+  if (failed?.parseError) return { ok: false, message: failed.parseError.reason, line: failed.parseError.line, column: failed.parseError.column };
+  const at = scan.lines.position(failed?.start ?? 0);
+  return { ok: false, message: failed?.error ?? 'no tensor with known values in this text', line: at.line, column: at.column };
 }
 
 /** A nested list, one innermost row per line, blocks separated as PyTorch prints them. */

@@ -340,6 +340,12 @@ def nan_inf_cases():
     ties = torch.tensor([[-0.0, 0.0], [0.0, -0.0]], dtype=torch.float64)
     cases.append(make_case('max_pool2d signed zeros: the first wins', 'max_pool2d', 'float64', 'HW', ties,
                            options={'kernelSize': 2, 'returnIndices': True}))
+    # Big enough for the engine's SIMD max-pool kernel, which must also keep the first of -0 and 0.
+    zeros32 = torch.zeros(2, 8, 8, dtype=torch.float32)
+    zeros32[:, ::2, ::2] = -0.0
+    zeros32[1, 3, 5] = float('nan')
+    cases.append(make_case('max_pool2d float32 signed zeros and NaN, 2×2 stride 2', 'max_pool2d', 'float32', 'CHW',
+                           zeros32, options={'kernelSize': 2, 'returnIndices': True}))
     return [c for c in cases if c]
 
 

@@ -131,17 +131,29 @@ function crossCorrelate(info: ConvInfo, x: TypedData, w: TypedData, b: TypedData
       for (let cl = 0; cl < cg; cl++) {
         const xPlane = (n * inChannels + group * cg + cl) * inHeight * inWidth;
         const wPlane = (o * cg + cl) * kernelHeight * kernelWidth;
+        // Row by row, every tap of the kernel: the output row and the input rows it reads stay in cache.
+        for (let oy = 0; oy < outHeight; oy++) {
+          const aRow = oy * outWidth;
+          for (let kh = 0; kh < kernelHeight; kh++) {
+            if (oy < rows[kh][0] || oy >= rows[kh][1]) continue; // this tap is in the top or bottom padding
+            const xRow = xPlane + (oy * strideHeight + kh * dilationHeight - padTop) * inWidth - padLeft;
+            const wRow = wPlane + kh * kernelWidth;
+            for (let kw = 0; kw < kernelWidth; kw++) {
+              const wv = w[wRow + kw];
+              const colHi = cols[kw][1];
+              const xAt = xRow + kw * dilationWidth;
+              if (strideWidth === 1) {
+                for (let ox = cols[kw][0]; ox < colHi; ox++) acc[aRow + ox] += wv * x[xAt + ox];
+              } else {
+                for (let ox = cols[kw][0]; ox < colHi; ox++) acc[aRow + ox] += wv * x[xAt + ox * strideWidth];
+              }
+            }
+          }
+        }
+        // 0 · ±inf = NaN wherever a non-finite weight meets zero padding, as in PyTorch.
         for (let kh = 0; kh < kernelHeight; kh++) {
-          const [rowLo, rowHi] = rows[kh];
           for (let kw = 0; kw < kernelWidth; kw++) {
             const wv = w[wPlane + kh * kernelWidth + kw];
-            const [colLo, colHi] = cols[kw];
-            const xShift = xPlane + kh * dilationHeight * inWidth - padTop * inWidth + kw * dilationWidth - padLeft;
-            for (let oy = rowLo; oy < rowHi; oy++) {
-              const xRow = xShift + oy * strideHeight * inWidth;
-              const aRow = oy * outWidth;
-              for (let ox = colLo; ox < colHi; ox++) acc[aRow + ox] += wv * x[xRow + ox * strideWidth];
-            }
             if (!Number.isFinite(wv)) addPaddingProducts(acc, outHeight, outWidth, rows[kh], cols[kw], 0 * wv);
           }
         }

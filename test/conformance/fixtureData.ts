@@ -34,17 +34,21 @@ export interface Tolerance {
 
 /**
  * Checks shape and every value: NaN must meet NaN, infinities must match exactly, finite values
- * `|got − want| ≤ atol + rtol·|want|` (0 and 0 for exact).
+ * `|got − want| ≤ atol + rtol·|want|`; with both 0 the values must be identical, signed zeros included.
  */
 export function assertTensorClose(got: Tensor, want: EncodedTensor, tol: Tolerance, label: string): void {
   assert.deepEqual([...got.shape], want.shape, `${label}: shape`);
   let worst = '';
   for (let i = 0; i < want.data.length; i++) {
-    const w = decodeValue(want.data[i]);
+    // float32 fixtures are written as the shortest decimals; read them back as float32.
+    const w = got.dtype === 'float32' ? Math.fround(decodeValue(want.data[i])) : decodeValue(want.data[i]);
     const g = got.data[i];
-    const ok = Number.isNaN(w) ? Number.isNaN(g) : !Number.isFinite(w) ? g === w : Math.abs(g - w) <= tol.atol + tol.rtol * Math.abs(w);
+    // Exact comparisons also tell −0 from 0: PyTorch prints them differently (`-0.` and `0.`).
+    const exact = tol.atol === 0 && tol.rtol === 0;
+    const ok = Number.isNaN(w) ? Number.isNaN(g) : exact || !Number.isFinite(w) ? Object.is(g, w) : Math.abs(g - w) <= tol.atol + tol.rtol * Math.abs(w);
     if (!ok) {
-      worst = `element ${i}: got ${g}, PyTorch ${w}`;
+      const show = (v: number): string => (Object.is(v, -0) ? '-0' : String(v));
+      worst = `element ${i}: got ${show(g)}, PyTorch ${show(w)}`;
       break;
     }
   }

@@ -6,7 +6,7 @@
 import { numel, type Tensor } from '../engine/tensor';
 import { EngineError } from '../engine/errors';
 import {
-  type Value, type TensorValue, type SeqValue, type NumberValue, UNKNOWN, NONE, VALUE_CAP,
+  type Value, type TensorValue, type SeqValue, type NumberValue, UNKNOWN, NONE,
   tensorValue, intTuple, intOf, seqOfInts, literalTensor, isBoolDtype, isIntegerDtype, engineDtype,
 } from './values';
 import type { NestedLiteral } from './literal';
@@ -151,7 +151,7 @@ export function fromValue(path: string, v: Value, keywords: ReadonlyMap<string, 
     const torchFamily = path.startsWith('torch') || path === 'tensor';
     const given = keywords.get('dtype');
     const dtype = (given && dtypeLabel(given.value, torchFamily)) ?? spec.fixed ?? retag(v.dtype, torchFamily);
-    return { value: tensorValue(v.shape, dtype, v.data?.data) };
+    return { value: tensorValue(v.shape, dtype, () => v.data?.data) };
   }
   return { value: UNKNOWN };
 }
@@ -204,9 +204,7 @@ function validShape(shape: readonly number[] | undefined): shape is number[] {
 }
 
 function filled(shape: readonly number[], dtype: string, fill: number): TensorValue {
-  const n = numel(shape);
-  if (n > VALUE_CAP) return tensorValue(shape, dtype);
-  return tensorValue(shape, dtype, new Float64Array(n).fill(fill));
+  return tensorValue(shape, dtype, () => new Float64Array(numel(shape)).fill(fill));
 }
 
 /** Constructors that take a shape; `undefined` when `path` is not one. */
@@ -248,11 +246,11 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
       const mArg = args.positional[1]?.value ?? args.keywords.get('m')?.value ?? args.keywords.get('M')?.value;
       const m = mArg && mArg.kind !== 'none' ? intOf(mArg) : n;
       if (n === undefined || m === undefined || n < 0 || m < 0) return done(undefined);
-      const shape = [n, m];
-      if (n * m > VALUE_CAP) return done(tensorValue(shape, floatDtype));
-      const v = new Float64Array(n * m);
-      for (let i = 0; i < Math.min(n, m); i++) v[i * m + i] = 1;
-      return done(tensorValue(shape, floatDtype, v));
+      return done(tensorValue([n, m], floatDtype, () => {
+        const v = new Float64Array(n * m);
+        for (let i = 0; i < Math.min(n, m); i++) v[i * m + i] = 1;
+        return v;
+      }));
     }
     case 'arange': {
       const nums = args.positional.map((a) => (a.value.kind === 'number' ? a.value : undefined));
@@ -269,20 +267,22 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
       const length = Math.max(0, Math.ceil((end - start) / step));
       const allInt = nums.every((x) => x?.isInt) && Number.isInteger(step);
       const dtype = explicit ?? (allInt ? (torch ? 'torch.int64' : 'int64') : floatDtype);
-      if (length > VALUE_CAP) return done(tensorValue([length], dtype));
-      const v = new Float64Array(length);
-      for (let i = 0; i < length; i++) v[i] = start + i * step;
-      return done(tensorValue([length], dtype, v));
+      return done(tensorValue([length], dtype, () => {
+        const v = new Float64Array(length);
+        for (let i = 0; i < length; i++) v[i] = start + i * step;
+        return v;
+      }));
     }
     case 'linspace': {
       const s = numberArg(args, 0, 'start');
       const e = numberArg(args, 1, 'end');
       const steps = intOf(args.positional[2]?.value ?? args.keywords.get('steps')?.value ?? args.keywords.get('num')?.value) ?? (torch ? undefined : 50);
       if (!s || !e || steps === undefined || steps < 0) return done(undefined);
-      if (steps > VALUE_CAP) return done(tensorValue([steps], floatDtype));
-      const v = new Float64Array(steps);
-      for (let i = 0; i < steps; i++) v[i] = steps === 1 ? s.value : s.value + ((e.value - s.value) * i) / (steps - 1);
-      return done(tensorValue([steps], floatDtype, v));
+      return done(tensorValue([steps], floatDtype, () => {
+        const v = new Float64Array(steps);
+        for (let i = 0; i < steps; i++) v[i] = steps === 1 ? s.value : s.value + ((e.value - s.value) * i) / (steps - 1);
+        return v;
+      }));
     }
     case 'normal':
     case 'random.normal': {
@@ -346,15 +346,17 @@ function dimArg(args: Args, index: number, fallback?: number): number | undefine
 }
 
 function same(t: TensorValue, shape: readonly number[], dtype = t.dtype, keepValues = true): TensorValue {
-  return tensorValue(shape, dtype, keepValues && t.data && numel(shape) === t.data.data.length ? t.data.data : undefined);
+  return tensorValue(shape, dtype, keepValues && numel(shape) === numel(t.shape) ? () => t.data?.data : undefined);
 }
 
 function stack(parts: TensorValue[], dim: number): Value {
   const shape = stackShape(parts.map((p) => p.shape), dim);
   if (!shape) return UNKNOWN;
   const d = dim < 0 ? dim + shape.length : dim;
-  const datas = parts.map((p) => p.data);
-  const values = datas.every((x): x is Tensor => !!x) && numel(shape) <= VALUE_CAP ? stackValues(datas, shape, d) : undefined;
+  const values = (): Float64Array | undefined => {
+    const datas = parts.map((p) => p.data);
+    return datas.every((x): x is Tensor => !!x) ? stackValues(datas, shape, d) : undefined;
+  };
   return tensorValue(shape, parts[0].dtype, values);
 }
 
@@ -418,8 +420,11 @@ function elementwise(t: TensorValue, name: string): TensorValue {
   const f = fns[name];
   const integer = isIntegerDtype(t.dtype) || isBoolDtype(t.dtype);
   const dtype = integer && ['exp', 'log', 'sqrt', 'sigmoid', 'tanh', 'sin', 'cos', 'softmax', 'log_softmax', 'gelu'].includes(name) ? (t.dtype.startsWith('torch.') ? 'torch.float32' : 'float64') : t.dtype;
-  if (!f || !t.data) return tensorValue(t.shape, dtype);
-  return tensorValue(t.shape, dtype, Array.from(t.data.data, f));
+  if (!f) return tensorValue(t.shape, dtype);
+  return tensorValue(t.shape, dtype, () => {
+    const d = t.data;
+    return d ? Array.from(d.data, f) : undefined;
+  });
 }
 
 const METHOD_DTYPES: Record<string, string> = { float: 'float32', double: 'float64', half: 'float16', int: 'int32', long: 'int64', bool: 'bool', short: 'int16', byte: 'uint8' };
@@ -490,21 +495,21 @@ export function method(self: Value, name: string, args: Args): Value {
     case 'float': case 'double': case 'half': case 'int': case 'long': case 'bool': case 'short': case 'byte': {
       const base = METHOD_DTYPES[name];
       const dtype = t.dtype.startsWith('torch.') ? `torch.${base}` : base;
-      return tensorValue(t.shape, dtype, t.data?.data);
+      return tensorValue(t.shape, dtype, () => t.data?.data);
     }
     case 'to':
     case 'type':
     case 'astype': {
       const target = args.keywords.get('dtype')?.value ?? args.positional.find((a) => a.value.kind === 'ref' || a.value.kind === 'string')?.value;
       const dtype = target && dtypeLabel(target, t.dtype.startsWith('torch.'));
-      return dtype ? tensorValue(t.shape, dtype, t.data?.data) : t;
+      return dtype ? tensorValue(t.shape, dtype, () => t.data?.data) : t;
     }
     case 'detach': case 'clone': case 'contiguous': case 'cpu': case 'cuda': case 'numpy': case 'requires_grad_': case 'copy':
     case 'abs': case 'exp': case 'log': case 'sqrt': case 'relu': case 'sigmoid': case 'tanh': case 'neg': case 'sin': case 'cos': case 'square':
     case 'floor': case 'ceil': case 'round': case 'sign': case 'zero_':
       if (name === 'zero_') return filled(t.shape, t.dtype, 0);
       return ['detach', 'clone', 'contiguous', 'cpu', 'cuda', 'numpy', 'requires_grad_', 'copy'].includes(name)
-        ? name === 'numpy' ? tensorValue(t.shape, t.dtype.replace(/^torch\./, ''), t.data?.data) : t
+        ? name === 'numpy' ? tensorValue(t.shape, t.dtype.replace(/^torch\./, ''), () => t.data?.data) : t
         : elementwise(t, name);
     case 'sum': case 'mean': case 'prod': case 'std': case 'var': case 'max': case 'min': case 'norm': case 'amax': case 'amin': case 'all': case 'any': {
       const d = args.keywords.get('dim') ?? args.keywords.get('axis') ?? args.positional[0];
@@ -516,9 +521,12 @@ export function method(self: Value, name: string, args: Args): Value {
       const shape = reduceShape(t.shape, dim, keepdim);
       if (!shape) return UNKNOWN;
       const dtype = ['all', 'any'].includes(name) ? (t.dtype.startsWith('torch.') ? 'torch.bool' : 'bool') : ['mean', 'std', 'var', 'norm'].includes(name) && (isIntegerDtype(t.dtype) || isBoolDtype(t.dtype)) ? t.dtype : name === 'sum' && isBoolDtype(t.dtype) ? (t.dtype.startsWith('torch.') ? 'torch.int64' : 'int64') : t.dtype;
-      if (dim === undefined && t.data && !keepdim && t.data.data.length > 0) {
-        const v = reduceAll(t.data.data, name);
-        return v === undefined ? tensorValue([], dtype) : tensorValue([], dtype, [v]);
+      if (dim === undefined && !keepdim && numel(t.shape) > 0) {
+        return tensorValue([], dtype, () => {
+          const d = t.data;
+          const v = d ? reduceAll(d.data, name) : undefined;
+          return v === undefined ? undefined : [v];
+        });
       }
       return tensorValue(shape, dtype);
     }
@@ -669,10 +677,12 @@ export function binary(op: string, a: Value, b: Value): Value {
   const shape = broadcastShapes(ta.shape, tb.shape);
   if (!shape) return UNKNOWN;
   const dtype = resultDtype(op, a, b, t);
-  if (f && ta.data && tb.data && numel(shape) <= VALUE_CAP) {
-    return tensorValue(shape, dtype, broadcastValues(ta.data, tb.data, shape, f, 'float64').data);
-  }
-  return tensorValue(shape, dtype);
+  if (!f) return tensorValue(shape, dtype);
+  return tensorValue(shape, dtype, () => {
+    const x = ta.data;
+    const y = tb.data;
+    return x && y ? broadcastValues(x, y, shape, f, 'float64').data : undefined;
+  });
 }
 
 /** Unary minus, plus and `~`. */
@@ -680,8 +690,10 @@ export function unary(op: string, v: Value): Value {
   if (v.kind === 'number') return op === '-' ? { kind: 'number', value: -v.value, isInt: v.isInt } : op === '+' ? v : { kind: 'number', value: ~v.value, isInt: true };
   if (v.kind === 'tensor') {
     if (op === '+') return v;
-    if (!v.data) return tensorValue(v.shape, v.dtype);
-    return tensorValue(v.shape, v.dtype, Array.from(v.data.data, op === '-' ? (x) => -x : (x) => (isBoolDtype(v.dtype) ? 1 - x : ~x)));
+    return tensorValue(v.shape, v.dtype, () => {
+      const d = v.data;
+      return d ? Array.from(d.data, op === '-' ? (x) => -x : (x) => (isBoolDtype(v.dtype) ? 1 - x : ~x)) : undefined;
+    });
   }
   return UNKNOWN;
 }

@@ -11,7 +11,7 @@
  */
 import { createScanner, TokenKind } from './scanner';
 import { LineMap, ParseError, ParseErrorCode } from './errors';
-import { parseNested, type NestedLiteral, type ParseLimits } from './literal';
+import { parseNested, numberValue, type NestedLiteral, type ParseLimits } from './literal';
 import { type Value, type TensorValue, UNKNOWN, NONE, intOf, intTuple, literalTensor } from './values';
 import {
   type Arg, type Args, type ItemKind, type CallOutcome, canonical, isDataCall, fromData, fromValue, sizeFromData, construct,
@@ -76,11 +76,30 @@ export interface ScanResult {
   readonly lines: LineMap;
 }
 
-const KEYWORDS = new Set([
+const KEYWORD_LIST = [
   'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally',
   'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try',
   'while', 'with', 'yield',
-]);
+] as const;
+/** Keyword codes stored per token (0: not a keyword), so the evaluator never slices text to compare. */
+const KW = new Map<string, number>(KEYWORD_LIST.map((k, i) => [k, i + 1]));
+const kw = (k: (typeof KEYWORD_LIST)[number]): number => KW.get(k) as number;
+const K_DEF = kw('def');
+const K_CLASS = kw('class');
+const K_NOT = kw('not');
+const K_LAMBDA = kw('lambda');
+const K_AND = kw('and');
+const K_OR = kw('or');
+const K_IF = kw('if');
+const K_ELSE = kw('else');
+const K_FOR = kw('for');
+const K_ASYNC = kw('async');
+
+/** Operator codes: the char code of a one-character operator, `a·256 + b` for two characters, 1 for `...`. */
+const opCode = (op: string): number => (op === '...' ? 1 : op.length === 1 ? op.charCodeAt(0) : op.charCodeAt(0) * 256 + op.charCodeAt(1));
+const OP_STARSTAR = opCode('**');
+const OP_ARROW = opCode('->');
+const OP_ELLIPSIS = 1;
 
 /** Thrown inside the evaluator when an expression does not parse; carries the token where it failed. */
 class Fail {
@@ -88,6 +107,8 @@ class Fail {
 }
 
 const MAX_EXPRESSION_DEPTH = 100;
+
+const NO_KEYWORDS: ReadonlyMap<string, Arg> = new Map();
 
 interface Scope {
   readonly vars: Map<string, Binding>;
@@ -101,10 +122,13 @@ const enum P {
   LParen = 40, RParen = 41, Comma = 44, Dot = 46, Colon = 58, Semi = 59, Eq = 61, LBracket = 91, RBracket = 93, LBrace = 123, RBrace = 125, Lt = 60, Gt = 62, Star = 42,
 }
 
-const BINARY_PRECEDENCE: Record<string, number> = {
-  '==': 1, '!=': 1, '<': 1, '>': 1, '<=': 1, '>=': 1,
-  '|': 2, '^': 3, '&': 4, '<<': 5, '>>': 5, '+': 6, '-': 6, '*': 7, '/': 7, '//': 7, '%': 7, '@': 7,
-};
+const BINARY_PRECEDENCE = new Map<number, number>(
+  Object.entries({
+    '==': 1, '!=': 1, '<': 1, '>': 1, '<=': 1, '>=': 1,
+    '|': 2, '^': 3, '&': 4, '<<': 5, '>>': 5, '+': 6, '-': 6, '*': 7, '/': 7, '//': 7, '%': 7, '@': 7,
+  }).map(([op, p]) => [opCode(op), p]),
+);
+const EXPRESSION_STARTS = new Set(['(', '[', '{', '-', '+', '~', '...'].map(opCode));
 
 class DocumentScanner {
   private readonly kinds: Uint8Array;
@@ -112,6 +136,8 @@ class DocumentScanner {
   private readonly ends: Uint32Array;
   private readonly first: Uint8Array;
   private readonly space: Uint8Array;
+  /** Per token: keyword code (names) or operator code (punctuation); 0 otherwise. */
+  private readonly codes: Uint16Array;
   /** Index of the matching bracket, or -1. */
   private readonly match: Int32Array;
   private readonly n: number;
@@ -166,6 +192,18 @@ class DocumentScanner {
     this.first = first;
     this.space = space;
     this.n = n;
+    const codes = new Uint16Array(n);
+    for (let i = 0; i < n; i++) {
+      const len = ends[i] - starts[i];
+      if (kinds[i] === TokenKind.Punct) {
+        const a = text.charCodeAt(starts[i]);
+        codes[i] = len === 1 ? a : len === 2 ? a * 256 + text.charCodeAt(starts[i] + 1) : 1;
+      } else if (kinds[i] === TokenKind.Name && len >= 2 && len <= 8) {
+        const a = text.charCodeAt(starts[i]);
+        if (a >= 97 && a <= 122) codes[i] = KW.get(text.substring(starts[i], ends[i])) ?? 0;
+      }
+    }
+    this.codes = codes;
     this.match = new Int32Array(n).fill(-1);
     const stack: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -196,11 +234,16 @@ class DocumentScanner {
   }
 
   private isPunct(i: number, c: number): boolean {
-    return i < this.n && this.kinds[i] === TokenKind.Punct && this.ends[i] - this.starts[i] === 1 && this.text.charCodeAt(this.starts[i]) === c;
+    return i < this.n && this.kinds[i] === TokenKind.Punct && this.codes[i] === c;
   }
 
-  private isOp(i: number, op: string): boolean {
-    return i < this.n && this.kinds[i] === TokenKind.Punct && this.tokText(i) === op;
+  private isOp(i: number, code: number): boolean {
+    return i < this.n && this.kinds[i] === TokenKind.Punct && this.codes[i] === code;
+  }
+
+  /** A keyword token (by code). */
+  private isKw(i: number, code: number): boolean {
+    return i < this.n && this.kinds[i] === TokenKind.Name && this.codes[i] === code;
   }
 
   private isName(i: number, name?: string): boolean {
@@ -267,8 +310,15 @@ class DocumentScanner {
         while (this.scope.parent && indent <= this.scope.indent) this.scope = this.scope.parent;
       }
       const start = i;
+      const definition = statementStart && (this.isKw(i, K_DEF) || this.isKw(i, K_CLASS));
+      if (!definition && !this.startsExpression(i)) {
+        // Keywords, operators, prose punctuation: nothing starts here.
+        statementStart = this.isPunct(i, P.Semi);
+        i++;
+        continue;
+      }
       try {
-        if (statementStart && (this.isName(i, 'def') || this.isName(i, 'class'))) i = this.definition(i);
+        if (definition) i = this.definition(i);
         else if (statementStart) i = this.statement(i);
         else i = this.expressionList(i).end;
       } catch (err) {
@@ -290,7 +340,7 @@ class DocumentScanner {
 
   /** `def name(params):` / `class Name(bases):` — binds the name, opens a scope where the parameters shadow outer names. */
   private definition(i: number): number {
-    const isDef = this.isName(i, 'def');
+    const isDef = this.isKw(i, K_DEF);
     const indent = this.indentOf(i);
     const nameTok = i + 1;
     if (!this.isName(nameTok)) throw new Fail(i + 1);
@@ -303,14 +353,14 @@ class DocumentScanner {
       if (isDef) {
         // Parameter names: a name right after `(` or `,` (or `*`, `**`).
         for (let k = j + 1; k < close; k++) {
-          if (this.isName(k) && (this.isPunct(k - 1, P.LParen) || this.isPunct(k - 1, P.Comma) || this.isOp(k - 1, '*') || this.isOp(k - 1, '**'))) params.push(this.tokText(k));
+          if (this.isName(k) && (this.isPunct(k - 1, P.LParen) || this.isPunct(k - 1, P.Comma) || this.isPunct(k - 1, P.Star) || this.isOp(k - 1, OP_STARSTAR))) params.push(this.tokText(k));
         }
       } else {
         this.expressionList(j + 1);
       }
       j = close + 1;
     }
-    if (isDef && this.isOp(j, '->')) {
+    if (isDef && this.isOp(j, OP_ARROW)) {
       while (j < this.n && !this.isPunct(j, P.Colon) && !this.first[j]) j++;
     }
     this.bind(name, { kind: 'ref', path: name }, this.starts[nameTok]);
@@ -361,7 +411,7 @@ class DocumentScanner {
     const parenthesized = this.isPunct(j, P.LParen);
     if (parenthesized) j++;
     for (;;) {
-      if (!this.isName(j) || KEYWORDS.has(this.tokText(j))) return undefined;
+      if (!this.isName(j) || this.codes[j] !== 0) return undefined;
       const startTok = j;
       let name = this.tokText(j);
       j++;
@@ -449,28 +499,25 @@ class DocumentScanner {
     if (i >= this.n) return false;
     const k = this.kinds[i];
     if (k === TokenKind.Number || k === TokenKind.String) return true;
-    if (k === TokenKind.Name) return !KEYWORDS.has(this.tokText(i)) || this.tokText(i) === 'not' || this.tokText(i) === 'lambda';
-    if (k === TokenKind.Punct) {
-      const t = this.tokText(i);
-      return t === '(' || t === '[' || t === '{' || t === '-' || t === '+' || t === '~' || t === '...';
-    }
+    if (k === TokenKind.Name) return this.codes[i] === 0 || this.codes[i] === K_NOT || this.codes[i] === K_LAMBDA;
+    if (k === TokenKind.Punct) return EXPRESSION_STARTS.has(this.codes[i]);
     return false;
   }
 
   private expression(i: number): { value: Value; end: number } {
     if (++this.depth > MAX_EXPRESSION_DEPTH) throw new Fail(i);
     try {
-      if (this.isName(i, 'lambda')) throw new Fail(i);
-      if (this.isName(i, 'not')) {
+      if (this.isKw(i, K_LAMBDA)) throw new Fail(i);
+      if (this.isKw(i, K_NOT)) {
         const r = this.expression(i + 1);
         return { value: UNKNOWN, end: r.end };
       }
       let r = this.binary(i, 0);
       // `a if c else b`, `a and b`, `a or b`: the parts are looked at, the result is not known.
-      while (this.isName(r.end, 'and') || this.isName(r.end, 'or') || (this.isName(r.end, 'if') && this.hasElse(r.end))) {
-        if (this.isName(r.end, 'if')) {
+      while (this.isKw(r.end, K_AND) || this.isKw(r.end, K_OR) || (this.isKw(r.end, K_IF) && this.hasElse(r.end))) {
+        if (this.isKw(r.end, K_IF)) {
           const cond = this.binary(r.end + 1, 0);
-          if (!this.isName(cond.end, 'else')) throw new Fail(cond.end);
+          if (!this.isKw(cond.end, K_ELSE)) throw new Fail(cond.end);
           const other = this.expression(cond.end + 1);
           r = { value: UNKNOWN, end: other.end };
         } else {
@@ -487,8 +534,8 @@ class DocumentScanner {
   /** `x if c else y` only when an `else` follows on the same logical line (a comprehension's `if` has none). */
   private hasElse(i: number): boolean {
     for (let j = i + 1; j < this.n && j < i + 200; j++) {
-      if (this.isName(j, 'else')) return true;
-      if (this.isName(j, 'for') || this.first[j]) return false;
+      if (this.isKw(j, K_ELSE)) return true;
+      if (this.isKw(j, K_FOR) || this.first[j]) return false;
       const m = this.match[j];
       if (m > j) j = m;
       else if (this.kinds[j] === TokenKind.Punct && (this.isPunct(j, P.RParen) || this.isPunct(j, P.RBracket) || this.isPunct(j, P.Comma))) return false;
@@ -501,21 +548,21 @@ class DocumentScanner {
     for (;;) {
       const j = left.end;
       if (j >= this.n) return left;
-      let op: string | undefined;
-      if (this.kinds[j] === TokenKind.Punct) op = this.tokText(j);
-      else if (this.isName(j, 'in') || this.isName(j, 'is')) op = undefined;
-      const prec = op !== undefined ? BINARY_PRECEDENCE[op] : undefined;
+      if (this.kinds[j] !== TokenKind.Punct) return left;
+      const prec = BINARY_PRECEDENCE.get(this.codes[j]);
       if (prec === undefined || prec < minPrec) return left;
+      const op = this.tokText(j);
       // `X[:, 2:6] = 0` handled as a statement; `<` in `grad_fn=<…>` is handled by the call.
       const right = this.binary(j + 1, prec + 1);
-      left = { value: binary(op as string, left.value, right.value), end: right.end };
+      left = { value: binary(op, left.value, right.value), end: right.end };
     }
   }
 
   private unaryExpr(i: number): { value: Value; end: number } {
     if (i < this.n && this.kinds[i] === TokenKind.Punct) {
-      const t = this.tokText(i);
-      if (t === '-' || t === '+' || t === '~') {
+      const c = this.codes[i];
+      if (c === 45 || c === 43 || c === 126) {
+        const t = c === 45 ? '-' : c === 43 ? '+' : '~';
         if (++this.depth > MAX_EXPRESSION_DEPTH) throw new Fail(i);
         try {
           const r = this.unaryExpr(i + 1);
@@ -526,7 +573,7 @@ class DocumentScanner {
       }
     }
     const base = this.postfix(i);
-    if (this.isOp(base.end, '**')) {
+    if (this.isOp(base.end, OP_STARSTAR)) {
       const exp = this.unaryExpr(base.end + 1);
       return { value: binary('**', base.value, exp.value), end: exp.end };
     }
@@ -594,10 +641,9 @@ class DocumentScanner {
     if (i >= this.n) throw new Fail(i);
     const kind = this.kinds[i];
     if (kind === TokenKind.Number) {
-      const text = this.tokText(i);
-      const lit = parseNested(text, 0, { lines: new LineMap(text) });
-      if (!lit.ok || lit.value.shape.length !== 0) return { value: UNKNOWN, end: i + 1 };
-      return { value: { kind: 'number', value: lit.value.values[0], isInt: lit.value.elementKind !== 'float' }, end: i + 1 };
+      const parsed = numberValue(this.text, this.starts[i], this.ends[i]);
+      if (!parsed) return { value: UNKNOWN, end: i + 1 };
+      return { value: { kind: 'number', value: parsed.value, isInt: parsed.isInt }, end: i + 1 };
     }
     if (kind === TokenKind.String) {
       let j = i;
@@ -612,7 +658,7 @@ class DocumentScanner {
       const name = this.tokText(i);
       if (name === 'True' || name === 'False') return { value: { kind: 'number', value: name === 'True' ? 1 : 0, isInt: true }, end: i + 1 };
       if (name === 'None') return { value: NONE, end: i + 1 };
-      if (KEYWORDS.has(name)) throw new Fail(i);
+      if (this.codes[i] !== 0) throw new Fail(i);
       const b = this.lookup(name);
       if (!b) return { value: { kind: 'ref', path: name }, end: i + 1 };
       this.nameItem(i, name, b.value, b);
@@ -628,7 +674,7 @@ class DocumentScanner {
         this.elements(i + 1, close, true);
         return { value: UNKNOWN, end: close + 1 };
       }
-      if (this.tokText(i) === '...') return { value: UNKNOWN, end: i + 1 };
+      if (this.codes[i] === OP_ELLIPSIS) return { value: UNKNOWN, end: i + 1 };
     }
     throw new Fail(i);
   }
@@ -687,14 +733,14 @@ class DocumentScanner {
     let j = from;
     let commas = false;
     while (j < to) {
-      if (this.isOp(j, '*') || this.isOp(j, '**')) j++;
+      if (this.isPunct(j, P.Star) || this.isOp(j, OP_STARSTAR)) j++;
       const r = this.expression(j);
       values.push(r.value);
       j = r.end;
       if (dict && this.isPunct(j, P.Colon)) {
         j = this.expression(j + 1).end;
       }
-      if (this.isName(j, 'for') || this.isName(j, 'async')) {
+      if (this.isKw(j, K_FOR) || this.isKw(j, K_ASYNC)) {
         return { values, comprehension: true, commas };
       }
       if (j === to) break;
@@ -716,10 +762,10 @@ class DocumentScanner {
         const r = this.expression(k);
         return { v: intOf(r.value), end: r.end, given: true };
       };
-      if (this.isName(j, 'None')) {
+      if (this.isName(j) && this.tokText(j) === 'None') {
         part = { kind: 'newaxis' };
         j++;
-      } else if (this.isOp(j, '...')) {
+      } else if (this.isOp(j, OP_ELLIPSIS)) {
         part = { kind: 'ellipsis' };
         j++;
       } else {
@@ -772,13 +818,13 @@ class DocumentScanner {
   /** Arguments between `(` at `open` and `)` at `close`; the first may be read as tensor data. */
   private args(open: number, close: number, dataFirst: boolean): { args: Args; data?: ReturnType<typeof parseNested> } {
     const positional: Arg[] = [];
-    const keywords = new Map<string, Arg>();
+    let keywords: Map<string, Arg> | undefined;
     let starred = false;
     let data: ReturnType<typeof parseNested> | undefined;
     let j = open + 1;
     while (j < close) {
       const argStart = this.starts[j];
-      if (this.isOp(j, '*') || this.isOp(j, '**')) {
+      if (this.isPunct(j, P.Star) || this.isOp(j, OP_STARSTAR)) {
         starred = true;
         j = this.expression(j + 1).end;
       } else if (this.isName(j) && this.isPunct(j + 1, P.Eq)) {
@@ -792,7 +838,7 @@ class DocumentScanner {
         } else {
           v = this.expression(j + 2);
         }
-        keywords.set(key, { value: v.value, start: argStart, end: this.ends[v.end - 1] });
+        (keywords ??= new Map()).set(key, { value: v.value, start: argStart, end: this.ends[v.end - 1] });
         j = v.end;
       } else if (dataFirst && positional.length === 0 && this.startsData(j)) {
         const r = parseNested(this.text, this.starts[j], { ...this.limits(), end: this.starts[close], lines: this.lines });
@@ -819,7 +865,7 @@ class DocumentScanner {
       if (!this.isPunct(j, P.Comma)) throw new Fail(j);
       j++;
     }
-    return { args: { positional, keywords, starred }, ...(data ? { data } : {}) };
+    return { args: { positional, keywords: keywords ?? NO_KEYWORDS, starred }, ...(data ? { data } : {}) };
   }
 
   private startsData(j: number): boolean {

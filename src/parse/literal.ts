@@ -90,8 +90,9 @@ class LiteralParser {
   private readonly scanner: Scanner;
   private readonly maxElements: number;
   private readonly maxDepth: number;
-  private values = new Float64Array(64);
-  private offsets = new Uint32Array(64);
+  /** Plain arrays while reading (cheap for the many small literals); typed arrays of the exact size at the end. */
+  private readonly values: number[] = [];
+  private readonly offsets: number[] = [];
   private n = 0;
   private kind: ElementKind = 'bool';
   private spaceSeparated = false;
@@ -141,17 +142,8 @@ class LiteralParser {
 
   private push(value: number, offset: number): void {
     if (this.n >= this.maxElements) this.fail(ParseErrorCode.TooManyElements, offset, 1, { limit: this.maxElements });
-    if (this.n === this.values.length) {
-      const size = Math.min(this.values.length * 2, Math.max(this.maxElements, 64));
-      const v = new Float64Array(size);
-      v.set(this.values);
-      this.values = v;
-      const o = new Uint32Array(size);
-      o.set(this.offsets);
-      this.offsets = o;
-    }
-    this.values[this.n] = value;
-    this.offsets[this.n] = offset;
+    this.values.push(value);
+    this.offsets.push(offset);
     this.n++;
   }
 
@@ -367,8 +359,8 @@ class LiteralParser {
     const end = s.tokenOffset + s.tokenLength;
     return {
       shape,
-      values: this.values.subarray(0, this.n),
-      offsets: this.offsets.subarray(0, this.n),
+      values: Float64Array.from(this.values),
+      offsets: Uint32Array.from(this.offsets),
       start: this.start,
       end,
       elementKind: this.n === 0 ? 'float' : this.kind,

@@ -118,17 +118,32 @@ function isStringPrefix(text: string, start: number, end: number): boolean {
 }
 
 export function createScanner(text: string, start = 0, end = text.length): Scanner {
-  let pos = start;
-  let kind: TokenKind = TokenKind.EOF;
-  let tokenOffset = start;
-  let tokenLength = 0;
-  let firstOnLine = true;
-  let spaceBefore = true;
-  let unterminated = false;
-  let lineBreakSeen = true;
+  return new PythonScanner(text, start, end);
+}
+
+/** A class rather than closures: scanners are made for every literal, so each must be cheap. */
+class PythonScanner implements Scanner {
+  private pos: number;
+  tokenKind: TokenKind = TokenKind.EOF;
+  tokenOffset: number;
+  tokenLength = 0;
+  firstOnLine = true;
+  spaceBefore = true;
+  unterminated = false;
+  private lineBreakSeen = true;
+
+  constructor(
+    readonly text: string,
+    private readonly start: number,
+    private readonly end: number,
+  ) {
+    this.pos = start;
+    this.tokenOffset = start;
+  }
 
   /** Scans digits (with `_` separators) from `p`; returns the end. */
-  function digits(p: number): number {
+  private digits(p: number): number {
+    const { text, end } = this;
     while (p < end) {
       const c = text.charCodeAt(p);
       if (isDigit(c) || (c === Ch.Underscore && p + 1 < end && isDigit(text.charCodeAt(p + 1)))) p++;
@@ -138,20 +153,22 @@ export function createScanner(text: string, start = 0, end = text.length): Scann
   }
 
   /** A number starting at `p` (a digit, or `.` followed by a digit). */
-  function number(p: number): number {
-    p = digits(p);
-    if (p < end && text.charCodeAt(p) === Ch.Dot) p = digits(p + 1);
+  private number(p: number): number {
+    const { text, end } = this;
+    p = this.digits(p);
+    if (p < end && text.charCodeAt(p) === Ch.Dot) p = this.digits(p + 1);
     if (p < end && (text.charCodeAt(p) | 0x20) === Ch.e) {
       let q = p + 1;
       if (q < end && (text.charCodeAt(q) === Ch.Plus || text.charCodeAt(q) === Ch.Minus)) q++;
-      if (q < end && isDigit(text.charCodeAt(q))) p = digits(q);
+      if (q < end && isDigit(text.charCodeAt(q))) p = this.digits(q);
     }
     if (p < end && (text.charCodeAt(p) | 0x20) === Ch.j) p++; // imaginary: kept in the token, rejected by the parser
     return p;
   }
 
   /** A string whose quote is at `p`. */
-  function string(p: number): number {
+  private string(p: number): number {
+    const { text, end } = this;
     const quote = text.charCodeAt(p);
     const triple = p + 2 < end && text.charCodeAt(p + 1) === quote && text.charCodeAt(p + 2) === quote;
     p += triple ? 3 : 1;
@@ -165,63 +182,72 @@ export function createScanner(text: string, start = 0, end = text.length): Scann
         if (!triple) return p + 1;
         if (p + 2 < end && text.charCodeAt(p + 1) === quote && text.charCodeAt(p + 2) === quote) return p + 3;
       } else if (!triple && (c === Ch.LF || c === Ch.CR)) {
-        unterminated = true;
+        this.unterminated = true;
         return p;
       }
       p++;
     }
-    unterminated = true;
+    this.unterminated = true;
     return Math.min(p, end);
   }
 
-  function scan(): TokenKind {
-    spaceBefore = false;
-    firstOnLine = lineBreakSeen;
-    unterminated = false;
+  scan(): TokenKind {
+    const { text, end } = this;
+    let pos = this.pos;
+    this.spaceBefore = false;
+    this.firstOnLine = this.lineBreakSeen;
+    this.unterminated = false;
     for (;;) {
       if (pos >= end) {
-        tokenOffset = end;
-        tokenLength = 0;
-        kind = TokenKind.EOF;
-        return kind;
+        this.pos = pos;
+        this.tokenOffset = end;
+        this.tokenLength = 0;
+        this.tokenKind = TokenKind.EOF;
+        return TokenKind.EOF;
       }
       const c = text.charCodeAt(pos);
+      if (c === Ch.Space) {
+        pos++;
+        this.spaceBefore = true;
+        continue;
+      }
       if (c === Ch.LF || c === Ch.CR) {
         pos++;
-        spaceBefore = true;
-        firstOnLine = true;
-        lineBreakSeen = true;
+        this.spaceBefore = true;
+        this.firstOnLine = true;
+        this.lineBreakSeen = true;
         continue;
       }
       if (isSpace(c)) {
         pos++;
-        spaceBefore = true;
+        this.spaceBefore = true;
         continue;
       }
       if (c === Ch.Backslash && pos + 1 < end && (text.charCodeAt(pos + 1) === Ch.LF || text.charCodeAt(pos + 1) === Ch.CR)) {
         pos += 2; // explicit line continuation
-        spaceBefore = true;
+        this.spaceBefore = true;
         continue;
       }
       break;
     }
-    lineBreakSeen = false;
-    tokenOffset = pos;
+    this.lineBreakSeen = false;
+    this.tokenOffset = pos;
     const c = text.charCodeAt(pos);
     let p = pos + 1;
+    let kind: TokenKind;
     if (isDigit(c) || (c === Ch.Dot && p < end && isDigit(text.charCodeAt(p)))) {
-      p = number(pos);
+      p = this.number(pos);
       kind = TokenKind.Number;
     } else if (isNameStart(c)) {
       while (p < end && isNamePart(text.charCodeAt(p))) p++;
       if (p < end && (text.charCodeAt(p) === Ch.Quote || text.charCodeAt(p) === Ch.DQuote) && isStringPrefix(text, pos, p)) {
-        p = string(p);
+        p = this.string(p);
         kind = TokenKind.String;
       } else {
         kind = TokenKind.Name;
       }
     } else if (c === Ch.Quote || c === Ch.DQuote) {
-      p = string(pos);
+      p = this.string(pos);
       kind = TokenKind.String;
     } else if (c === Ch.Hash) {
       while (p < end && text.charCodeAt(p) !== Ch.LF && text.charCodeAt(p) !== Ch.CR) p++;
@@ -235,39 +261,25 @@ export function createScanner(text: string, start = 0, end = text.length): Scann
     } else {
       kind = TokenKind.Unknown;
     }
-    pos = p;
-    tokenLength = p - tokenOffset;
+    this.pos = p;
+    this.tokenLength = p - pos;
+    this.tokenKind = kind;
     return kind;
   }
 
-  return {
-    scan,
-    get tokenKind() {
-      return kind;
-    },
-    get tokenOffset() {
-      return tokenOffset;
-    },
-    get tokenLength() {
-      return tokenLength;
-    },
-    get firstOnLine() {
-      return firstOnLine;
-    },
-    get spaceBefore() {
-      return spaceBefore;
-    },
-    get unterminated() {
-      return unterminated;
-    },
-    tokenText: () => text.substring(tokenOffset, tokenOffset + tokenLength),
-    tokenChar: () => (tokenLength > 0 ? text.charCodeAt(tokenOffset) : 0),
-    setPosition(offset: number) {
-      pos = Math.max(start, Math.min(offset, end));
-      lineBreakSeen = pos === start || text.charCodeAt(pos - 1) === Ch.LF || text.charCodeAt(pos - 1) === Ch.CR;
-    },
-    text,
-  };
+  tokenText(): string {
+    return this.text.substring(this.tokenOffset, this.tokenOffset + this.tokenLength);
+  }
+
+  tokenChar(): number {
+    return this.tokenLength > 0 ? this.text.charCodeAt(this.tokenOffset) : 0;
+  }
+
+  setPosition(offset: number): void {
+    this.pos = Math.max(this.start, Math.min(offset, this.end));
+    const before = this.text.charCodeAt(this.pos - 1);
+    this.lineBreakSeen = this.pos === this.start || before === Ch.LF || before === Ch.CR;
+  }
 }
 
 function isPunct(c: number): boolean {

@@ -110,12 +110,12 @@ export function isBoolDtype(dtype: string): boolean {
   return dtype === 'bool' || dtype === 'torch.bool';
 }
 
-/**
- * A tensor value over `values` in the given dtype: integer dtypes truncate, bool maps to 0/1,
- * float32 rounds (all as PyTorch does on construction).
- */
-export function tensorValue(shape: readonly number[], dtype: string, values?: ArrayLike<number>, literal?: NestedLiteral): TensorValue {
-  if (!values || numel(shape) > VALUE_CAP) return literal ? { kind: 'tensor', shape: [...shape], dtype, literal } : { kind: 'tensor', shape: [...shape], dtype };
+/** Values, or a function that makes them when first asked for (most values are never looked at). */
+export type Values = ArrayLike<number> | (() => ArrayLike<number> | undefined);
+
+/** The engine tensor for `values` in `dtype`: integer dtypes truncate, bool maps to 0/1, float32 rounds (as PyTorch does). */
+function build(shape: readonly number[], dtype: string, values: ArrayLike<number>): Tensor | undefined {
+  if (values.length !== numel(shape)) return undefined;
   let v: ArrayLike<number> = values;
   if (isIntegerDtype(dtype) || isBoolDtype(dtype)) {
     const out = new Float64Array(values.length);
@@ -123,8 +123,35 @@ export function tensorValue(shape: readonly number[], dtype: string, values?: Ar
     for (let i = 0; i < values.length; i++) out[i] = bool ? (values[i] !== 0 ? 1 : 0) : Math.trunc(values[i]);
     v = out;
   }
-  const data = makeTensor(shape, v, engineDtype(dtype));
-  return literal ? { kind: 'tensor', shape: data.shape, dtype, data, literal } : { kind: 'tensor', shape: data.shape, dtype, data };
+  return makeTensor(shape, v, engineDtype(dtype));
+}
+
+/** A tensor whose engine tensor is built on first use of `data` (a scan that never looks at values never pays). */
+class LazyTensorValue implements TensorValue {
+  readonly kind = 'tensor' as const;
+  private cached: Tensor | undefined | null = null;
+  constructor(
+    readonly shape: readonly number[],
+    readonly dtype: string,
+    private values: Values | undefined,
+    readonly literal?: NestedLiteral,
+  ) {}
+
+  get data(): Tensor | undefined {
+    if (this.cached === null) {
+      const values = this.values;
+      const v = typeof values === 'function' ? values() : values;
+      this.cached = v ? build(this.shape, this.dtype, v) : undefined;
+      this.values = undefined;
+    }
+    return this.cached;
+  }
+}
+
+/** A tensor value of `shape` and `dtype`; `values` (or a function making them) when known, up to VALUE_CAP elements. */
+export function tensorValue(shape: readonly number[], dtype: string, values?: Values, literal?: NestedLiteral): TensorValue {
+  const own = [...shape];
+  return new LazyTensorValue(own, dtype, values && numel(own) <= VALUE_CAP ? values : undefined, literal);
 }
 
 /** The integers of a shape-like value (`(2, 3)`, `[2, 3]`, `torch.Size([2, 3])`, `X.shape`); undefined when not one. */

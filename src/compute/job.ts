@@ -22,7 +22,7 @@ import {
 } from '../engine';
 import {
   toResultNumber,
-  toResultTensor,
+  toViewTensor,
   type ResultBreakdownChannel,
   type ResultCost,
   type ResultView,
@@ -158,11 +158,10 @@ export function runJob(job: ComputeJob): ResultView {
     readings: r.readings,
     notes: r.notes,
     info,
-    input: toResultTensor(input),
-    weight: weight ? toResultTensor(weight) : null,
-    bias: bias ? toResultTensor(bias) : null,
-    output: toResultTensor(userOutput),
-    outputNchw: toResultTensor(output),
+    input: toViewTensor(input),
+    weight: weight ? toViewTensor(weight) : null,
+    bias: bias ? toViewTensor(bias) : null,
+    output: toViewTensor(userOutput),
     outputText: formatTensor(userOutput),
     breakdown,
     breakdownNote: note,
@@ -214,10 +213,10 @@ function breakdownOf(info: ConvInfo, input: Tensor, weight: Tensor | null, bias:
     breakdown.push({
       o,
       inputChannels: Array.from({ length: perOut }, (_, c) => group * perOut + c),
-      partials: partials.map(toResultTensor),
-      sum: toResultTensor({ shape: [info.outHeight, info.outWidth], data: sum }),
+      partials: partials.map(toViewTensor),
+      sum: { shape: [info.outHeight, info.outWidth], data: sum },
       bias: bias ? toResultNumber(bias.data[o]) : null,
-      output: toResultTensor({ shape: [info.outHeight, info.outWidth], data: outPlane }),
+      output: toViewTensor({ shape: [info.outHeight, info.outWidth], data: outPlane }),
     });
   }
   const note = shown < info.outChannels ? `The breakdown shows the first ${shown} of ${info.outChannels} output channels.` : null;

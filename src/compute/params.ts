@@ -196,6 +196,8 @@ export function parseParams(text: string, base: ComputeParams = DEFAULT_PARAMS):
     }
     if (problem) return fail(problem, at, vlen);
   }
+  // A stride from the base belongs to the base's op: a pool typed over conv defaults strides by its window.
+  if (!seen.has('stride') && p.op !== base.op) p.stride = null;
   const whole = (message: string): ParamsResult => fail(message, 0, text.length);
   if (isPool(p.op) && !p.kernelSize) return whole(`${p.op} needs kernel_size (for example kernel_size=2)`);
   if (!isPool(p.op) && seen.has('kernel_size')) return whole(`kernel_size is for pools; ${p.op} takes its size from the kernel tensor`);

@@ -181,7 +181,7 @@ async function computeConvSteps(context: vscode.ExtensionContext, args: ComputeC
   if (!kernel && !isPool(parsed.params.op)) {
     throw new UserProblem(vscode.l10n.t('Conv Lens: {0} needs a kernel; select the input and the kernel together, or pick a kernel.', parsed.params.op));
   }
-  const job = draft(parsed.params, line);
+  const job = draft(parsed.params, formatParams(parsed.params));
   resolveJob(job); // shape problems surface here, before a worker starts
   const view = await runJobInWorker(context, job, vscode.l10n.t('Conv Lens: computing {0}', `${parsed.params.op}(${input.name})`));
 
@@ -204,7 +204,7 @@ async function computeConvSteps(context: vscode.ExtensionContext, args: ComputeC
     ok: true,
     title: view.title,
     outputShape: view.output.shape,
-    output: view.output.data.map(Number),
+    output: Array.from(view.output.data),
     readings: view.readings,
     kernel: kernel?.name ?? null,
   };

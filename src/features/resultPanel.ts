@@ -10,7 +10,7 @@ import {
 } from '../protocol';
 import { tensor as makeTensor } from '../engine/tensor';
 import { commentLines, fenceLanguageAt } from '../compute/comment';
-import { DEFAULT_PARAMS, parseParams, type ComputeParams } from '../compute/params';
+import { DEFAULT_PARAMS, formatParams, parseParams, type ComputeParams } from '../compute/params';
 import type { ComputeJob } from '../compute/job';
 import { ComputeCancelled, ComputeFailure, runJobInWorker } from './computeRunner';
 import { log } from './log';
@@ -22,6 +22,8 @@ import { log } from './log';
  */
 export const RESULT_VIEW_TYPE = 'convLens.result';
 const PLAYGROUND_COMMAND = 'convLens.openPlayground';
+/** Requests larger than this (elements) are not kept for a reload. */
+const MAX_KEPT_ELEMENTS = 1 << 20;
 
 export function register(context: vscode.ExtensionContext): vscode.Disposable {
   return vscode.Disposable.from(
@@ -81,7 +83,7 @@ function jobFromRequest(r: ResultRequest): ComputeJob {
     return { name: o.name, tensor: makeTensor(t.shape, t.data) };
   };
   const { cpu, gpu } = throughputs();
-  return { input: operand(r.input)!, kernel: operand(r.kernel), bias: operand(r.bias), params: parsed.params, paramsText: r.params, cpuFlopsPerSecond: cpu, gpuFlopsPerSecond: gpu };
+  return { input: operand(r.input)!, kernel: operand(r.kernel), bias: operand(r.bias), params: parsed.params, paramsText: formatParams(parsed.params), cpuFlopsPerSecond: cpu, gpuFlopsPerSecond: gpu };
 }
 
 export class ResultPanel {
@@ -135,7 +137,9 @@ export class ResultPanel {
     this.shown = { view, request };
     this.panel.title = view.title;
     const canOpenPlayground = (await vscode.commands.getCommands(true)).includes(PLAYGROUND_COMMAND);
-    this.post({ type: 'result/show', view, request, canOpenPlayground });
+    // The webview keeps the request as its state for a reload; a huge one is not kept.
+    const elements = [request.input, request.kernel, request.bias].reduce((n, o) => n + (o ? o.tensor.data.length : 0), 0);
+    this.post({ type: 'result/show', view, request: elements <= MAX_KEPT_ELEMENTS ? request : null, canOpenPlayground });
   }
 
   /** Posts now, and again when the webview says it is ready (a reload drops what came before). */
@@ -219,7 +223,9 @@ export async function insertResultComment(view: ResultView, request: ResultReque
   const lines = document.getText().split(/\r\n|\r|\n/);
   const language = document.languageId === 'markdown' ? fenceLanguageAt(lines, line) ?? 'markdown' : document.languageId;
   const shape = `[${view.output.shape.join(', ')}]`;
-  const text = `Conv Lens: ${view.title}, ${view.params} → shape ${shape}\n${view.outputText}`;
+  // The op is in the title already; the rest of the parameter line says how it was called.
+  const params = view.params.replace(/^op=\w+(, )?/, '');
+  const text = `Conv Lens: ${view.title}${params ? `, ${params}` : ''} → shape ${shape}\n${view.outputText}`;
   const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
   const block = commentLines(text, language, request.indent).join(eol);
   const end = document.lineAt(line).range.end;

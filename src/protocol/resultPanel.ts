@@ -16,6 +16,15 @@ export interface ResultTensor {
   data: ResultNumber[];
 }
 
+/**
+ * A tensor in a finished view: values as a Float64Array, which both the worker thread and the
+ * webview's postMessage carry as binary (no number-by-number JSON for a million values).
+ */
+export interface ViewTensor {
+  shape: number[];
+  data: Float64Array;
+}
+
 /** A tensor the user selected or picked, with what it was called and where it came from. */
 export interface ResultOperand {
   /** The name in the document (`X`), or a label such as `Laplacian (built-in)`. */
@@ -49,12 +58,12 @@ export interface ResultBreakdownChannel {
   /** Input channel indices (within the whole input) of each partial map. */
   inputChannels: number[];
   /** One H_out×W_out map per input channel of the group. */
-  partials: ResultTensor[];
+  partials: ViewTensor[];
   /** Their sum (before the bias). */
-  sum: ResultTensor;
+  sum: ViewTensor;
   bias: ResultNumber | null;
   /** sum + bias: the output channel. */
-  output: ResultTensor;
+  output: ViewTensor;
 }
 
 export interface ResultCost {
@@ -91,12 +100,11 @@ export interface ResultView {
   notes: string[];
   info: ConvInfo;
   /** The operands as the engine used them: input N×C×H×W, weight OIHW (null for pools), bias [C_out]. */
-  input: ResultTensor;
-  weight: ResultTensor | null;
-  bias: ResultTensor | null;
-  /** The output in the user's layout, and as PyTorch prints it. */
-  output: ResultTensor;
-  outputNchw: ResultTensor;
+  input: ViewTensor;
+  weight: ViewTensor | null;
+  bias: ViewTensor | null;
+  /** The output in the user's layout (its data in N×C×H×W order too), and as PyTorch prints it. */
+  output: ViewTensor;
   outputText: string;
   /** Per output channel of batch item 0; may hold fewer channels than C_out (see `breakdownNote`). */
   breakdown: ResultBreakdownChannel[];
@@ -108,11 +116,11 @@ export interface ResultView {
 
 // ── extension → webview ────────────────────────────────────────────────────────────────────────
 
-/** A finished result to draw, with the request to keep as state. */
+/** A finished result to draw, with the request to keep as state (null when too large to keep). */
 export interface ResultShowMessage {
   type: 'result/show';
   view: ResultView;
-  request: ResultRequest;
+  request: ResultRequest | null;
   /** Whether `convLens.openPlayground` exists (the button shows only then). */
   canOpenPlayground: boolean;
 }
@@ -186,12 +194,45 @@ export function isResultRequest(value: unknown): value is ResultRequest {
   );
 }
 
+export function isViewTensor(value: unknown): value is ViewTensor {
+  if (!isObject(value) || !(value.data instanceof Float64Array)) return false;
+  const { shape, data } = value;
+  return isArrayOf(shape, (d): d is number => isInteger(d, 0, MAX_RESULT_ELEMENTS), 6) && shape.reduce((a, b) => a * b, 1) === data.length;
+}
+
+/** The parts of a view the webview indexes into: every tensor whole, the sizes it loops over sane. */
+export function isResultView(value: unknown): value is ResultView {
+  if (!isObject(value)) return false;
+  const v = value;
+  const info = v.info;
+  const dims = ['batch', 'inChannels', 'inHeight', 'inWidth', 'outChannels', 'outHeight', 'outWidth', 'kernelHeight', 'kernelWidth'];
+  return (
+    isString(v.title, 10_000) &&
+    isString(v.params, 2000) &&
+    isString(v.outputText, 10_000_000) &&
+    isArrayOf(v.readings, (r): r is string => isString(r, 10_000), 100) &&
+    isArrayOf(v.notes, (r): r is string => isString(r, 10_000), 100) &&
+    isObject(info) &&
+    dims.every((d) => isInteger(info[d], 0, MAX_RESULT_ELEMENTS)) &&
+    isViewTensor(v.input) &&
+    isViewTensor(v.output) &&
+    (v.weight === null || isViewTensor(v.weight)) &&
+    (v.bias === null || isViewTensor(v.bias)) &&
+    isArrayOf(v.breakdown, (b): b is ResultBreakdownChannel =>
+      isObject(b) && isInteger(b.o, 0) && isArrayOf(b.inputChannels, (c): c is number => isInteger(c, 0)) &&
+      isArrayOf(b.partials, isViewTensor) && isViewTensor(b.sum) && isViewTensor(b.output) && (b.bias === null || isWireNumber(b.bias)), 10_000) &&
+    (v.breakdownNote === null || isString(v.breakdownNote, 10_000)) &&
+    isObject(v.formula) && isString(v.formula.height, 1000) && isString(v.formula.width, 1000) &&
+    isObject(v.cost)
+  );
+}
+
 /** The extension's own messages; the webview checks them before drawing. */
 export function isResultToWebview(value: unknown): value is ResultToWebview {
   if (!isObject(value)) return false;
   switch (value.type) {
     case 'result/show':
-      return isObject(value.view) && isResultRequest(value.request) && typeof value.canOpenPlayground === 'boolean';
+      return isResultView(value.view) && (value.request === null || isResultRequest(value.request)) && typeof value.canOpenPlayground === 'boolean';
     case 'result/busy':
     case 'result/failed':
       return isString(value.message, 100_000);
@@ -230,6 +271,11 @@ export function toResultNumber(v: number): ResultNumber {
 }
 
 export const fromResultNumber = (v: ResultNumber): number => (typeof v === 'number' ? v : Number(v));
+
+/** A typed tensor as a view tensor: its own Float64Array (a copy, never a view into a larger buffer). */
+export function toViewTensor(t: { shape: readonly number[]; data: ArrayLike<number> }): ViewTensor {
+  return { shape: [...t.shape], data: Float64Array.from(t.data) };
+}
 
 /** Wire values back to a Float64Array. */
 export function fromResultTensor(t: ResultTensor): { shape: number[]; data: Float64Array } {

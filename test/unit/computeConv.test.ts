@@ -32,7 +32,7 @@ function job(input: Tensor, kernel: Tensor | null, p = '', bias: Tensor | null =
   };
 }
 
-const nested = (r: { shape: number[]; data: unknown[] }) => toNested({ shape: r.shape, dtype: 'float64', data: Float64Array.from(r.data as number[]) });
+const nested = (r: { shape: number[]; data: ArrayLike<number> }) => toNested({ shape: r.shape, dtype: 'float64', data: Float64Array.from(r.data) });
 
 // The seeds' tensors (see ../shared/samples/README.md).
 const X = t([[[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[1, 2, 3], [4, 5, 6], [7, 8, 9]]]);
@@ -57,6 +57,9 @@ describe('compute/params', () => {
     assert.match(!bad.ok ? bad.error.message : '', /needs kernel_size/);
     const p = params('op=max_pool2d, kernel_size=2, stride=1');
     assert.deepEqual([p.op, p.kernelSize, p.stride], ['max_pool2d', [2, 2], [1, 1]]);
+    // Over a conv line that sets stride=1 (the settings' default), a pool still strides by its window.
+    const over = parseParams('op=max_pool2d, kernel_size=2', params('stride=1, padding=0'));
+    assert.ok(over.ok && over.params.stride === null);
   });
   it('points at the offending part: unknown key, bad value, doubled key', () => {
     const text = 'stride=2, strid=3';
@@ -217,8 +220,8 @@ describe('compute/job (the seeds)', () => {
     const b = tensor([6], [1, -1, 2, -2, 0.5, 0]);
     const v = runJob(job(x, w, 'groups=2, padding=2, dilation=2, padding_mode=reflect', b));
     for (const ch of v.breakdown) {
-      const sum = fromResultTensor(ch.sum).data;
-      const out = fromResultTensor(ch.output).data;
+      const sum = ch.sum.data;
+      const out = ch.output.data;
       for (let i = 0; i < sum.length; i++) assert.ok(Math.abs(sum[i] + (ch.bias as number) - out[i]) < 1e-9);
     }
     assert.deepEqual(v.breakdown[3].inputChannels, [2, 3]);

@@ -23,13 +23,11 @@ import {
 } from '../../src/engine';
 import {
   fromResultNumber,
-  fromResultTensor,
   isResultToWebview,
   type ResultBreakdownChannel,
   type ResultFromWebview,
-  type ResultRequest,
-  type ResultTensor,
   type ResultView,
+  type ViewTensor,
 } from '../../src/protocol/resultPanel';
 import { announce, el, formatNumber } from '../common/dom';
 import { createHeatmap, scaleOf, type Heatmap } from '../common/heatmap';
@@ -47,10 +45,7 @@ const app = document.getElementById('app')!;
 /** Most heatmaps drawn per group (input channels, output channels). */
 const MAX_MAPS = 16;
 
-const asTensor = (t: ResultTensor): Tensor => {
-  const { shape, data } = fromResultTensor(t);
-  return { shape, dtype: 'float64', data };
-};
+const asTensor = (t: ViewTensor, shape: readonly number[] = t.shape): Tensor => ({ shape: [...shape], dtype: 'float64', data: t.data });
 
 /** One channel plane `[c]` of batch item `n` of an N×C×H×W tensor. */
 function plane(t: Tensor, n: number, c: number): Float64Array {
@@ -65,8 +60,9 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   app.setAttribute('aria-busy', 'false');
   switch (msg.type) {
     case 'result/show':
-      vscode.setState({ request: msg.request });
-      render(msg.view, msg.request, msg.canOpenPlayground);
+      // The request is what a reload computes again (null: too large to keep).
+      vscode.setState(msg.request ? { request: msg.request } : null);
+      render(msg.view, msg.canOpenPlayground);
       break;
     case 'result/busy':
       app.setAttribute('aria-busy', 'true');
@@ -90,12 +86,12 @@ function section(id: string, title: string, ...children: (Node | null | false)[]
   return el('section', { id, 'aria-labelledby': headingId }, el('h2', { id: headingId }, title), ...children);
 }
 
-function render(view: ResultView, request: ResultRequest, canOpenPlayground: boolean): void {
+function render(view: ResultView, canOpenPlayground: boolean): void {
   const info = view.info as ConvInfo;
   const input = asTensor(view.input);
   const weight = view.weight ? asTensor(view.weight) : null;
   const bias = view.bias ? asTensor(view.bias) : null;
-  const output = asTensor(view.outputNchw);
+  const output = asTensor(view.output, [info.batch, info.outChannels, info.outHeight, info.outWidth]);
   const isConv = info.op === 'conv2d';
   const padded = isConv && (info.padTop || info.padBottom || info.padLeft || info.padRight) ? padInput(info, input) : input;
   const padOffset = padded === input ? { top: 0, left: 0 } : { top: info.padTop, left: info.padLeft };
@@ -235,14 +231,13 @@ function render(view: ResultView, request: ResultRequest, canOpenPlayground: boo
 
   app.replaceChildren(header, notes ?? '', el('div', { class: 'columns' }, outputSection, inputSection), explainSection, breakdownSection ?? '', shapes, costs);
   document.title = view.title;
-  void request;
 }
 
 function breakdownRow(b: ResultBreakdownChannel, view: ResultView, info: ConvInfo, registry: Map<number, Heatmap[]>): HTMLElement {
   const [h, w] = b.sum.shape;
   const maps: Heatmap[] = [];
   // One scale for the whole row, so the partial maps, their sum and the output compare by colour.
-  const values = [...b.partials, b.sum, b.output].map((t) => Float64Array.from(t.data, fromResultNumber));
+  const values = [...b.partials, b.sum, b.output].map((t) => t.data);
   const scale = scaleOf(...values);
   const weight = view.weight ? asTensor(view.weight) : null;
   const tile = (label: string, data: Float64Array, extra?: HTMLElement): HTMLElement => {

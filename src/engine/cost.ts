@@ -132,3 +132,48 @@ export function formatDuration(seconds: number): string {
   }
   return `${seconds} s`;
 }
+
+/** One labelled line of a cost summary: the number and its human-readable text. */
+export interface CostLine {
+  label: string;
+  value: number;
+  text: string;
+}
+
+export interface CostSummaryOptions {
+  /** Multiply the per-call counts (e.g. layers × samples, as the lecture does). */
+  repeat?: number;
+  /** Throughputs in operations per second to time the work at. */
+  opsPerSecond?: number[];
+}
+
+/**
+ * The cost as labelled lines, both conventions side by side: multiply-adds (one per MAC) and FLOPs
+ * (two per MAC), bias adds apart, then time at each throughput under each convention. Pools list
+ * their comparisons or additions instead.
+ */
+export function costLines(cost: ConvCost, options: CostSummaryOptions = {}): CostLine[] {
+  const repeat = options.repeat ?? 1;
+  const line = (label: string, value: number, text = formatCount(value)): CostLine => ({ label, value, text });
+  const lines: CostLine[] = [];
+  if (cost.reductionLabel) {
+    lines.push(line(cost.reductionLabel, cost.reductionOps * repeat));
+  } else {
+    lines.push(line('multiply-adds (MACs)', cost.macs * repeat));
+    lines.push(line('FLOPs (2 per multiply-add)', cost.flops * repeat));
+    if (cost.biasAdds) lines.push(line('bias additions', cost.biasAdds * repeat));
+    lines.push(line('parameters', cost.params));
+  }
+  for (const rate of options.opsPerSecond ?? []) {
+    const at = formatCount(rate);
+    if (cost.reductionLabel) {
+      lines.push(line(`time at ${at}op/s`, timeAt(cost.reductionOps * repeat, rate), formatDuration(timeAt(cost.reductionOps * repeat, rate))));
+      continue;
+    }
+    const macTime = timeAt(cost.macs * repeat, rate);
+    const flopTime = timeAt(cost.flops * repeat, rate);
+    lines.push(line(`time at ${at}op/s, one op per multiply-add`, macTime, formatDuration(macTime)));
+    lines.push(line(`time at ${at}op/s, FLOPs (two ops per multiply-add)`, flopTime, formatDuration(flopTime)));
+  }
+  return lines;
+}

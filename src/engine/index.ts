@@ -15,8 +15,8 @@ export { explainElement, explainPoolElement, partialMaps, windowPositions } from
 export type { OutputPosition, Term, ChannelContribution, ElementExplanation, PoolTap, PoolElementExplanation, WindowPosition } from './explain';
 export { receptiveField, receptiveFieldThrough, regionToInput } from './receptiveField';
 export type { Region } from './receptiveField';
-export { convCost, timeAt, formatCount, formatDuration } from './cost';
-export type { ConvCost } from './cost';
+export { convCost, costLines, timeAt, formatCount, formatDuration } from './cost';
+export type { ConvCost, CostLine, CostSummaryOptions } from './cost';
 export { outputSizeFormula } from './sizeFormula';
 export type { SizeFormula } from './sizeFormula';
 export { formatTensor, formatFixed, formatScientific } from './format';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { convCost, convInfo, convTransposeInfo, formatCount, formatDuration, outputSizeFormula, poolInfo, timeAt } from '../../src/engine';
+import { convCost, convInfo, costLines, convTransposeInfo, formatCount, formatDuration, outputSizeFormula, poolInfo, timeAt } from '../../src/engine';
 
 describe('engine/cost', () => {
   it('S10: C_in=C_out=100, 5×5, 64×64 out → 1,024,000,000 MACs, 2,048,000,000 FLOPs, 250,100 params', () => {
@@ -31,6 +31,29 @@ describe('engine/cost', () => {
   it('max pool 2×2 s=2 on 4×4: 4 windows of 4 taps → 12 comparisons, no MACs', () => {
     const cost = convCost(poolInfo('max_pool2d', [1, 1, 4, 4], { kernelSize: 2 }));
     assert.deepEqual([cost.macs, cost.reductionOps, cost.reductionLabel, cost.params], [0, 12, 'comparisons', 0]);
+  });
+});
+
+describe('engine/costLines', () => {
+  it('S10 ×10 layers ×1M samples at 0.15e12 and 12e12: both conventions, labelled', () => {
+    const cost = convCost(convInfo([100, 68, 68], [100, 100, 5, 5]));
+    const lines = costLines(cost, { repeat: 10 * 1_000_000, opsPerSecond: [0.15e12, 12e12] });
+    assert.deepEqual(
+      lines.map((l) => `${l.label}: ${l.text}`),
+      [
+        'multiply-adds (MACs): 10.2 P',
+        'FLOPs (2 per multiply-add): 20.5 P',
+        'parameters: 250 K',
+        'time at 150 Gop/s, one op per multiply-add: 19.0 h',
+        'time at 150 Gop/s, FLOPs (two ops per multiply-add): 37.9 h',
+        'time at 12.0 Top/s, one op per multiply-add: 14.2 min',
+        'time at 12.0 Top/s, FLOPs (two ops per multiply-add): 28.4 min',
+      ],
+    );
+  });
+  it('a pool lists its comparisons', () => {
+    const lines = costLines(convCost(poolInfo('max_pool2d', [1, 1, 4, 4], { kernelSize: 2 })));
+    assert.deepEqual(lines, [{ label: 'comparisons', value: 12, text: '12' }]);
   });
 });
 

@@ -78,7 +78,8 @@ function randomShape(r: () => number, depthwise: boolean, fixed: Partial<Shape> 
   const pick = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const groups = depthwise ? pick(1, 6) : [1, 1, 1, 2, 3][pick(0, 4)];
   const cin = depthwise ? groups : groups * pick(1, 5);
-  const cout = groups * pick(1, depthwise ? 3 : 7);
+  // Up to 16 output channels a group runs in rows mode when the width stride is 1; more, packed.
+  const cout = groups * (depthwise ? pick(1, 3) : r() < 0.3 ? pick(17, 30) : pick(1, 7));
   const kh = pick(1, 5), kw = pick(1, 5);
   const dh = pick(1, 2), dw = pick(1, 2);
   const pt = pick(0, 2), pb = pick(0, 2), pl = pick(0, 2), pr = pick(0, 2);
@@ -148,6 +149,9 @@ describe('engine/fast: float32 conv kernels against the definition', () => {
       { n: 1, cin: 5, h: 150, w: 150, cout: 9, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, pt: 0, pb: 0, pl: 0, pr: 0, groups: 1 }, // many N blocks
       { n: 2, cin: 6, h: 37, w: 41, cout: 5, kh: 7, kw: 7, sh: 2, sw: 2, dh: 1, dw: 1, pt: 3, pb: 3, pl: 3, pr: 3, groups: 1 }, // stem-like
       { n: 1, cin: 4, h: 3, w: 3, cout: 4, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 0, pb: 0, pl: 0, pr: 0, groups: 1 }, // 1×1 output
+      { n: 1, cin: 70, h: 9, w: 11, cout: 37, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1 }, // packed, 3 K blocks
+      { n: 1, cin: 3, h: 200, w: 13, cout: 6, kh: 3, kw: 3, sh: 1, sw: 1, dh: 2, dw: 1, pt: 1, pb: 0, pl: 2, pr: 1, groups: 1 }, // rows mode, many blocks
+      { n: 1, cin: 40, h: 30, w: 30, cout: 20, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, pt: 0, pb: 0, pl: 0, pr: 0, groups: 1 }, // pointwise, packed
     ];
     for (const s of shapes) {
       const c = info(s);

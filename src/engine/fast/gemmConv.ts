@@ -1,9 +1,16 @@
 /**
  * conv2d as an implicit GEMM per image and group: Y[C_out/g × H_out·W_out] = W[C_out/g × K] ·
  * im2col(X)[K × H_out·W_out], K = C_in/g·kH·kW. Weights are packed into 4-row panels per call
- * (cheap next to the product); the im2col matrix is never built whole: a block of at most
- * KC rows × NC columns is packed into 8-column panels, multiplied into a C block, and the C block
- * is copied to y. Extra memory: one padded image, the packed weights and the two blocks.
+ * (cheap next to the product). The im2col matrix is never built whole; work goes block by block
+ * into a C block that is then copied to y, in one of two ways:
+ * - packed: a block of at most KC rows × NC output pixels is packed into 8-column panels;
+ * - rows (stride 1 along the width): no packing at all, the kernel reads 8 neighbouring inputs
+ *   per row of K straight from the padded image (one extra load per k for the offset), a block
+ *   being whole output rows, each padded to a multiple of 8. Measured: better than packing unless
+ *   that padding wastes more than 1/16 of the work, or the kernel is 1×1 (rows of K are then whole
+ *   channels apart, which the cache likes less than packed panels); always better when C_out is
+ *   small, as packing then costs about as much as the product.
+ * Extra memory: one padded image, the packed weights and the blocks.
  */
 import type { ConvInfo } from '../convInfo';
 import { HeapLayout, type Kernels } from './kernels';
@@ -13,58 +20,79 @@ const KC = 256;
 /** Bytes of the packed B block and of the C block (each well inside L2). */
 const B_BYTES = 192 * 1024;
 const C_BYTES = 192 * 1024;
+/** Up to this many output channels per group, rows mode whatever the width (W7: 8). */
+const FEW_CHANNELS = 16;
 
 export interface GemmPlan {
   readonly k: number; // rows of the im2col matrix
-  readonly kc: number; // rows per block (the last block may be shorter)
+  readonly kc: number; // K rows per block (the last block may be shorter)
   readonly mPad: number; // output channels per group, rounded up to 4
-  readonly nc: number; // columns per block, a multiple of 8
-  readonly hp: number;
+  readonly hp: number; // padded image height and width
   readonly wp: number;
   readonly padded: boolean;
+  readonly rows: boolean; // rows mode (see above), else packed
+  readonly units: number; // work units: output rows (rows mode) or output pixels (packed)
+  readonly unitsPerBlock: number;
+  readonly rowPad: number; // rows mode: floats per output row in the C block (a multiple of 8)
+  readonly ldc: number; // floats between the C block's channel rows
+  readonly bBytes: number; // packed B block (0 in rows mode)
 }
 
 export function planGemm(info: ConvInfo): GemmPlan {
   const k = info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
   const kc = Math.ceil(k / Math.ceil(k / KC));
   const mPad = Math.ceil(info.outChannelsPerGroup / 4) * 4;
-  const columns = info.outHeight * info.outWidth;
-  const nc = Math.max(8, Math.min(Math.ceil(columns / 8) * 8, floor8(B_BYTES / (4 * kc)), floor8(C_BYTES / (4 * mPad))));
   const padded = info.padTop + info.padBottom + info.padLeft + info.padRight > 0;
-  return {
-    k, kc, mPad, nc, padded,
-    hp: info.inHeight + info.padTop + info.padBottom,
-    wp: info.inWidth + info.padLeft + info.padRight,
-  };
+  const hp = info.inHeight + info.padTop + info.padBottom;
+  const wp = info.inWidth + info.padLeft + info.padRight;
+  const rowPad = ceil8(info.outWidth);
+  const pointwise = info.kernelHeight === 1 && info.kernelWidth === 1;
+  if (info.strideWidth === 1 && (mPad <= FEW_CHANNELS || (!pointwise && rowPad * 15 <= info.outWidth * 16))) {
+    const perBlock = Math.max(1, Math.min(info.outHeight, Math.floor(C_BYTES / (4 * mPad * rowPad))));
+    return { k, kc, mPad, hp, wp, padded, rows: true, units: info.outHeight, unitsPerBlock: perBlock, rowPad, ldc: perBlock * rowPad, bBytes: 0 };
+  }
+  const pixels = info.outHeight * info.outWidth;
+  const nc = Math.max(8, Math.min(ceil8(pixels), floor8(B_BYTES / (4 * kc)), floor8(C_BYTES / (4 * mPad))));
+  return { k, kc, mPad, hp, wp, padded, rows: false, units: pixels, unitsPerBlock: nc, rowPad, ldc: nc, bBytes: 4 * kc * nc };
 }
 
 function floor8(n: number): number {
   return Math.floor(n / 8) * 8;
 }
 
-/** Byte offsets of the buffers one call uses. */
-export interface GemmBuffers {
-  koff: number;
-  cols: number;
-  bias: number;
-  a: number;
-  stage: number;
-  img: number;
+function ceil8(n: number): number {
+  return Math.ceil(n / 8) * 8;
 }
 
-/** Lays out what every block reads: row offsets, packed weights, bias, the image. */
-export function prepareGemm(info: ConvInfo, plan: GemmPlan, layout: HeapLayout): GemmBuffers {
-  const { groups, inChannels, inHeight, inWidth } = info;
-  const buffers: GemmBuffers = {
+/** Byte offsets of the buffers every block reads. */
+export interface GemmBuffers {
+  koff: number; // i32 per K row: its byte offset in the padded image from the window's corner
+  bias: number;
+  a: number; // packed weights
+  stage: number; // one image as given
+  img: number; // the same, padded (= stage without padding)
+}
+
+/** One thread's scratch: the packed B block, the C block, 8 i32 for the packer. */
+export interface GemmScratch {
+  b: number;
+  c: number;
+  cols: number;
+}
+
+export function layoutGemm(info: ConvInfo, plan: GemmPlan, layout: HeapLayout): GemmBuffers {
+  const stage = layout.take(4 * info.inChannels * info.inHeight * info.inWidth);
+  return {
     koff: layout.take(4 * plan.k),
-    cols: layout.take(32),
-    bias: layout.take(4 * groups * plan.mPad),
-    a: layout.take(4 * groups * plan.mPad * plan.k),
-    stage: layout.take(4 * inChannels * inHeight * inWidth),
-    img: 0,
+    bias: layout.take(4 * info.groups * plan.mPad),
+    a: layout.take(4 * info.groups * plan.mPad * plan.k),
+    stage,
+    img: plan.padded ? layout.take(4 * info.inChannels * plan.hp * plan.wp) : stage,
   };
-  buffers.img = plan.padded ? layout.take(4 * inChannels * plan.hp * plan.wp) : buffers.stage;
-  return buffers;
+}
+
+export function layoutScratch(plan: GemmPlan, layout: HeapLayout): GemmScratch {
+  return { b: layout.take(plan.bBytes), c: layout.take(4 * plan.mPad * plan.ldc), cols: layout.take(32) };
 }
 
 /** Fills the row offsets, the packed weights and the bias (after `reserve`). */
@@ -108,59 +136,58 @@ export function loadImage(kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: Ge
   }
 }
 
-/**
- * Computes output columns [j0, j1) of group g for the loaded image, block by block, into the
- * C block at `cBlock`; `emit(o, jStart, count)` then copies row o of the block out.
- */
-export function gemmColumns(
-  kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: GemmBuffers, g: number, j0: number, j1: number,
-  bBlock: number, cBlock: number, emit: (row: number, j: number, count: number) => void,
-): void {
-  const { k, kc, mPad, nc, hp, wp } = plan;
+/** Receives `count` floats of output channel o (within the group) for output pixels from `pixel`, at heap float index `from`. */
+export type Emit = (o: number, pixel: number, from: number, count: number) => void;
+
+/** Computes work units [u0, u1) of group g for the loaded image, block by block, emitting each C block. */
+export function gemmUnits(kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: GemmBuffers, g: number, u0: number, u1: number, s: GemmScratch, emit: Emit): void {
+  const { k, kc, mPad, hp, wp, rowPad, ldc } = plan;
+  const m = info.outChannelsPerGroup;
+  const ow = info.outWidth;
   const img = buf.img + 4 * g * info.inChannelsPerGroup * hp * wp;
   const a = buf.a + 4 * g * mPad * k;
   const bias = buf.bias + 4 * g * mPad;
   const rowStep = 4 * info.strideHeight * wp;
-  const colStep = 4 * info.strideWidth;
-  const ldc = 4 * nc;
-  for (let j = j0; j < j1; j += nc) {
-    const n = Math.min(nc, j1 - j);
-    const nt = Math.ceil(n / 8);
+  const c = s.c >> 2;
+  for (let u = u0; u < u1; u += plan.unitsPerBlock) {
+    const count = Math.min(plan.unitsPerBlock, u1 - u);
     for (let k0 = 0; k0 < k; k0 += kc) {
       const kb = Math.min(kc, k - k0);
-      kern.packB(bBlock, img, buf.koff + 4 * k0, kb, j, n, info.outWidth, rowStep, colStep, buf.cols);
-      kern.gemm(a + 4 * mPad * k0, bBlock, kb, mPad / 4, nt, cBlock, ldc, bias, k0 === 0 ? 1 : 0);
+      const first = k0 === 0 ? 1 : 0;
+      if (plan.rows) {
+        for (let r = 0; r < count; r++) {
+          kern.convRows(a + 4 * mPad * k0, img + (u + r) * rowStep, buf.koff + 4 * k0, kb, mPad / 4, rowPad / 8, s.c + 4 * r * rowPad, 4 * ldc, bias, first);
+        }
+      } else {
+        kern.packB(s.b, img, buf.koff + 4 * k0, kb, u, count, ow, rowStep, 4 * info.strideWidth, s.cols);
+        kern.gemm(a + 4 * mPad * k0, s.b, kb, mPad / 4, Math.ceil(count / 8), s.c, 4 * ldc, bias, first);
+      }
     }
-    for (let o = 0; o < info.outChannelsPerGroup; o++) emit(o, j, n);
+    for (let o = 0; o < m; o++) {
+      if (!plan.rows) emit(o, u, c + o * ldc, count);
+      else if (rowPad === ow) emit(o, u * ow, c + o * ldc, count * ow);
+      else for (let r = 0; r < count; r++) emit(o, (u + r) * ow, c + o * ldc + r * rowPad, ow);
+    }
   }
-}
-
-/** Bytes of one thread's B and C blocks. */
-export function blockBytes(plan: GemmPlan): { b: number; c: number } {
-  return { b: 4 * plan.kc * plan.nc, c: 4 * plan.mPad * plan.nc };
 }
 
 /** The whole conv on one thread. */
 export function convGemm(kern: Kernels, info: ConvInfo, x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array): void {
   const plan = planGemm(info);
   const layout = new HeapLayout();
-  const buf = prepareGemm(info, plan, layout);
-  const sizes = blockBytes(plan);
-  const bBlock = layout.take(sizes.b);
-  const cBlock = layout.take(sizes.c);
+  const buf = layoutGemm(info, plan, layout);
+  const scratch = layoutScratch(plan, layout);
   kern.reserve(layout.bytes);
   fillGemm(kern, info, plan, buf, w, bias);
-  const columns = info.outHeight * info.outWidth;
+  const pixels = info.outHeight * info.outWidth;
   const m = info.outChannelsPerGroup;
+  const f32 = kern.f32;
   for (let n = 0; n < info.batch; n++) {
     loadImage(kern, info, plan, buf, x, n);
     for (let g = 0; g < info.groups; g++) {
-      const yBase = (n * info.outChannels + g * m) * columns;
-      const f32 = kern.f32;
-      const c = cBlock >> 2;
-      gemmColumns(kern, info, plan, buf, g, 0, columns, bBlock, cBlock, (o, j, count) => {
-        const from = c + o * plan.nc;
-        y.set(f32.subarray(from, from + count), yBase + o * columns + j);
+      const yBase = (n * info.outChannels + g * m) * pixels;
+      gemmUnits(kern, info, plan, buf, g, 0, plan.units, scratch, (o, pixel, from, count) => {
+        y.set(f32.subarray(from, from + count), yBase + o * pixels + pixel);
       });
     }
   }

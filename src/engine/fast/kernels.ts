@@ -18,6 +18,12 @@ export interface Kernels {
    */
   gemm(a: number, b: number, kc: number, mt: number, nt: number, c: number, ldc: number, bias: number, first: number): void;
   /**
+   * One output row segment of a stride-1 conv without packing: C[4·mt × 8·nt] = (first ? bias : C)
+   * + A·B where row k of B is the 8·nt floats at byte src + i32[koff/4 + k]. The last panel may
+   * compute up to 7 outputs past the row (C needs the room).
+   */
+  convRows(a: number, src: number, koff: number, kc: number, mt: number, nt: number, c: number, ldc: number, bias: number, first: number): void;
+  /**
    * Packs kc rows × columns [j0, j0 + nc) of the implicit im2col matrix of a padded image into
    * 8-column panels, zeros past nc. Row k starts at byte `i32[koff/4 + k]` of the image; column j
    * is output pixel (j / ow, j % ow) at byte (j / ow)·rowStep + (j % ow)·colStep. `cols`: 32 bytes of scratch.

@@ -9,6 +9,9 @@ export class ScalarKernels implements Kernels {
   readonly simd = false;
   f32 = new Float32Array(0);
   i32 = new Int32Array(0);
+  /** convRows packs one 8-column panel here, then runs the packed tile on it. */
+  private panel = new Float32Array(0);
+  private readonly columns = new Int32Array(8);
 
   reserve(bytes: number): void {
     if (bytes <= this.f32.byteLength) return;
@@ -26,11 +29,32 @@ export class ScalarKernels implements Kernels {
       const crow = (c >> 2) + 4 * i * ld;
       for (let j = 0; j < nt; j++) {
         const bp = (b >> 2) + j * kc * 8;
-        tile4x4(f, ap, bp, kc, crow + 8 * j, ld, bi, first);
-        tile4x4(f, ap, bp + 4, kc, crow + 8 * j + 4, ld, bi, first);
+        tile4x4(f, ap, f, bp, kc, crow + 8 * j, ld, bi, first);
+        tile4x4(f, ap, f, bp + 4, kc, crow + 8 * j + 4, ld, bi, first);
       }
       ap += kc * 4;
       bi += 4;
+    }
+  }
+
+  convRows(a: number, src: number, koff: number, kc: number, mt: number, nt: number, c: number, ldc: number, bias: number, first: number): void {
+    const f = this.f32;
+    const offs = this.i32;
+    if (this.panel.length < 8 * kc) this.panel = new Float32Array(8 * kc);
+    const panel = this.panel;
+    const ld = ldc >> 2;
+    for (let j = 0; j < nt; j++) {
+      const s = (src >> 2) + 8 * j;
+      for (let k = 0, d = 0; k < kc; k++, d += 8) {
+        const o = s + (offs[(koff >> 2) + k] >> 2);
+        for (let col = 0; col < 8; col++) panel[d + col] = f[o + col];
+      }
+      for (let i = 0; i < mt; i++) {
+        const ap = (a >> 2) + i * kc * 4;
+        const cp = (c >> 2) + 4 * i * ld + 8 * j;
+        tile4x4(f, ap, panel, 0, kc, cp, ld, (bias >> 2) + 4 * i, first);
+        tile4x4(f, ap, panel, 4, kc, cp + 4, ld, (bias >> 2) + 4 * i, first);
+      }
     }
   }
 
@@ -40,7 +64,7 @@ export class ScalarKernels implements Kernels {
     const ko = koff >> 2;
     const end = j0 + nc;
     let d = dst >> 2;
-    const src = new Int32Array(8); // element offset of each panel column, -1 past the block
+    const src = this.columns; // element offset of each panel column, -1 past the block
     for (let j = j0; j < end; j += 8) {
       for (let c = 0; c < 8; c++) {
         const jc = j + c;
@@ -82,8 +106,8 @@ export class ScalarKernels implements Kernels {
   }
 }
 
-/** One 4×4 block of a 4×8 tile: A panel rows step 4 floats per k, B panel 8 floats per k. */
-function tile4x4(f: Float32Array, a: number, b: number, kc: number, c: number, ld: number, bias: number, first: number): void {
+/** One 4×4 block of a 4×8 tile: the A panel (in f, like C) steps 4 floats per k, the B panel (in fb) 8. */
+function tile4x4(f: Float32Array, a: number, fb: Float32Array, b: number, kc: number, c: number, ld: number, bias: number, first: number): void {
   let c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
   if (first) {
     c00 = c01 = c02 = c03 = f[bias];
@@ -98,7 +122,7 @@ function tile4x4(f: Float32Array, a: number, b: number, kc: number, c: number, l
   }
   for (let k = 0; k < kc; k++, a += 4, b += 8) {
     const a0 = f[a], a1 = f[a + 1], a2 = f[a + 2], a3 = f[a + 3];
-    const b0 = f[b], b1 = f[b + 1], b2 = f[b + 2], b3 = f[b + 3];
+    const b0 = fb[b], b1 = fb[b + 1], b2 = fb[b + 2], b3 = fb[b + 3];
     c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
     c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
     c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;

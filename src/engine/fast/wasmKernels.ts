@@ -8,6 +8,7 @@ import { kernelsWasm, kernelsSharedWasm } from './kernels.generated';
 
 interface Exports {
   gemm(a: number, b: number, kc: number, mt: number, nt: number, c: number, ldc: number, bias: number, first: number): void;
+  conv_rows(a: number, src: number, koff: number, kc: number, mt: number, nt: number, c: number, ldc: number, bias: number, first: number): void;
   pack_b(dst: number, img: number, koff: number, kc: number, j0: number, nc: number, ow: number, rowStep: number, colStep: number, cols: number): void;
   pad(dst: number, src: number, planes: number, h: number, w: number, hp: number, wp: number, top: number, left: number, value: number): void;
   depthwise(dst: number, img: number, w: number, bias: number, oh: number, ow: number, rowStep: number, colStep: number, dilRow: number, dilCol: number, kh: number, kw: number): void;
@@ -65,6 +66,9 @@ export class WasmKernels implements SimdKernels {
 
   gemm(a: number, b: number, kc: number, mt: number, nt: number, c: number, ldc: number, bias: number, first: number): void {
     this.x.gemm(a, b, kc, mt, nt, c, ldc, bias, first);
+  }
+  convRows(a: number, src: number, koff: number, kc: number, mt: number, nt: number, c: number, ldc: number, bias: number, first: number): void {
+    this.x.conv_rows(a, src, koff, kc, mt, nt, c, ldc, bias, first);
   }
   packB(dst: number, img: number, koff: number, kc: number, j0: number, nc: number, ow: number, rowStep: number, colStep: number, cols: number): void {
     this.x.pack_b(dst, img, koff, kc, j0, nc, ow, rowStep, colStep, cols);

@@ -845,7 +845,9 @@ class DocumentScanner {
         const after = r.ok ? this.tokenAtOffset(j, r.value.end) : -1;
         if (r.ok && (after === close || this.isPunct(after, P.Comma))) {
           data = r;
-          positional.push({ value: { kind: 'array', literal: r.value, form: 'list' }, start: argStart, end: r.value.end });
+          const v = r.value;
+          const value: Value = v.shape.length === 0 ? { kind: 'number', value: v.values[0], isInt: v.elementKind !== 'float' } : { kind: 'array', literal: v, form: 'list' };
+          positional.push({ value, start: argStart, end: v.end });
           j = after;
         } else if (!r.ok && isStructural(r.error)) {
           data = r;
@@ -916,10 +918,11 @@ class DocumentScanner {
         const index = this.addItem({ kind: path === 'tensor' || path === 'array' ? 'printed' : 'literal', start: startOffset, end: endOffset, name: null, form: path, error: data.error.message, parseError: data.error });
         return { value: UNKNOWN, item: index };
       }
-      if (data && data.ok) return record(fromData(path, data.value, args.keywords));
       const first = args.positional[0];
+      const legacy = path.startsWith('torch.') && path.endsWith('Tensor');
+      if (data && data.ok && !(legacy && data.value.shape.length === 0)) return record(fromData(path, data.value, args.keywords));
       // Legacy constructors with sizes: torch.Tensor(2, 3).
-      if (first && path.startsWith('torch.') && /Tensor$/.test(path)) {
+      if (first && legacy) {
         const dims = args.positional.map((a) => intOf(a.value));
         if (dims.every((d): d is number => d !== undefined && d >= 0)) {
           const made = fromValue(path, { kind: 'number', value: 0, isInt: true }, args.keywords);

@@ -6,8 +6,8 @@
  *   exceeds 1e8, or (non-integers only) the smallest is below 1e-4;
  * - every element right-aligned to the widest; rows wrapped at `linewidth`;
  * - more than `threshold` elements: only `edgeitems` from each end of every dimension, with `...`.
- * Python rounds exactly half-way decimals to even on the exact binary value, so the digits are
- * computed here with BigInt rather than with `toFixed` (which rounds half away from zero).
+ * Python rounds exactly half-way decimals to even on the exact binary value; `toFixed` rounds them
+ * away from zero, so exact ties (detected from the binary representation) take a BigInt path.
  */
 import type { Tensor } from './tensor';
 
@@ -36,9 +36,12 @@ interface PrintOptions {
   sciMode: boolean | undefined;
 }
 
+/** Scratch space for reading a double's bits. */
+const bits = new DataView(new ArrayBuffer(8));
+
 /** `|x| = mantissa · 2^exponent` exactly, for a finite double. */
 function binaryParts(x: number): { mantissa: bigint; exponent: number } {
-  const view = new DataView(new ArrayBuffer(8));
+  const view = bits;
   view.setFloat64(0, x);
   const high = view.getUint32(0);
   const low = view.getUint32(4);
@@ -73,8 +76,44 @@ function nonFinite(x: number): string | null {
   return null;
 }
 
+/**
+ * Whether `|x| · 10^shift` lies exactly half-way between two integers, i.e. `|x| · 10^shift · 2` is
+ * odd. With `|x| = q · 2^(t + e)` (q odd) that product is `q · 5^shift · 2^(t + e + shift + 1)`,
+ * odd exactly when the power of two vanishes. Only decides for shift ≥ 0; otherwise says "maybe".
+ */
+function maybeHalfWay(x: number, shift: number): boolean {
+  if (shift < 0) return true;
+  const view = bits;
+  view.setFloat64(0, x);
+  const high = view.getUint32(0);
+  const low = view.getUint32(4);
+  const biased = (high >>> 20) & 0x7ff;
+  const fractionHigh = high & 0xfffff;
+  const trailingZeros32 = (v: number): number => 31 - Math.clz32(v & -v);
+  // Trailing zero bits of the integer mantissa (the implicit bit is bit 52 for normal numbers).
+  let t: number;
+  if (low !== 0) t = trailingZeros32(low);
+  else if (fractionHigh !== 0) t = 32 + trailingZeros32(fractionHigh);
+  else t = biased === 0 ? 0 : 52;
+  const e = biased === 0 ? -1074 : biased - 1075;
+  return t + e + shift + 1 === 0;
+}
+
 /** Python's `f"{x:.{digits}f}"`. */
 export function formatFixed(x: number, digits: number): string {
+  const special = nonFinite(x);
+  if (special) return special;
+  // toFixed is exact except that it rounds exact ties away from zero (Python: to even) and
+  // switches to exponents from 1e21; those go the BigInt way.
+  if (Math.abs(x) < 1e21 && digits <= 100 && !maybeHalfWay(x, digits)) {
+    const text = x.toFixed(digits);
+    return Object.is(x, -0) ? `-${text}` : text;
+  }
+  return exactFixed(x, digits);
+}
+
+/** `formatFixed` by exact rational arithmetic. */
+export function exactFixed(x: number, digits: number): string {
   const special = nonFinite(x);
   if (special) return special;
   const text = scaledRound(x, digits).toString().padStart(digits + 1, '0');
@@ -103,6 +142,24 @@ function decimalExponent(x: number): number {
 
 /** Python's `f"{x:.{digits}e}"`: `1.2346e-05`, exponent of at least two digits. */
 export function formatScientific(x: number, digits: number): string {
+  const special = nonFinite(x);
+  if (special) return special;
+  if (x !== 0 && digits <= 100) {
+    // toExponential is exact but for ties (it rounds them up); check the exponent it chose and the
+    // one below (a carry moves it up by one).
+    const text = Math.abs(x).toExponential(digits);
+    const at = text.indexOf('e');
+    const e = Number(text.slice(at + 1));
+    if (!maybeHalfWay(x, digits - e) && !maybeHalfWay(x, digits - e + 1)) {
+      const exponent = `${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+      return `${x < 0 ? '-' : ''}${text.slice(0, at)}e${exponent}`;
+    }
+  }
+  return exactScientific(x, digits);
+}
+
+/** `formatScientific` by exact rational arithmetic. */
+export function exactScientific(x: number, digits: number): string {
   const special = nonFinite(x);
   if (special) return special;
   let e = x === 0 ? 0 : decimalExponent(x);

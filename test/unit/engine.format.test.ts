@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { formatFixed, formatScientific, formatTensor, tensor } from '../../src/engine';
+import { exactFixed, exactScientific } from '../../src/engine/format';
 
 describe('engine/format', () => {
   it('S1 result prints as PyTorch: integers with a trailing point, right-aligned', () => {
@@ -24,5 +25,27 @@ describe('engine/format', () => {
   });
   it('nan and inf among integers keep no point', () => {
     assert.equal(formatTensor(tensor([3], [NaN, 1, -Infinity])), 'tensor([nan, 1., -inf])');
+  });
+});
+
+describe('engine/format fast digits against exact arithmetic', () => {
+  it('20,000 doubles of every magnitude (and every exact tie kind) format as the BigInt reference', () => {
+    let seed = 12345;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let i = 0; i < 20000; i++) {
+      const kind = i % 4;
+      // Random magnitudes, float32 values, short binary fractions (where ties live) and integers.
+      const x =
+        kind === 0 ? (random() - 0.5) * 10 ** Math.floor(random() * 40 - 20)
+        : kind === 1 ? Math.fround((random() - 0.5) * 10 ** Math.floor(random() * 12 - 6))
+        : kind === 2 ? Math.round((random() - 0.5) * 4096) / 2 ** Math.floor(random() * 12)
+        : Math.round((random() - 0.5) * 10 ** Math.floor(random() * 12));
+      const digits = Math.floor(random() * 6);
+      assert.equal(formatFixed(x, digits), exactFixed(x, digits), `fixed ${x} ${digits}`);
+      assert.equal(formatScientific(x, digits), exactScientific(x, digits), `scientific ${x} ${digits}`);
+    }
   });
 });

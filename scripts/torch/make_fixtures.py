@@ -16,6 +16,7 @@ import json
 import math
 import os
 import random
+import re
 import sys
 import warnings
 
@@ -172,6 +173,12 @@ def make_case(name, op, dtype, layout, x, w=None, b=None, options=None):
     return case
 
 
+def stable_message(e):
+    """PyTorch's first message line; Python sets in it are sorted, so reruns write the same file."""
+    line = str(e).split('\n')[0][:300]
+    return re.sub(r'\{([^{}]*)\}', lambda m: '{' + ', '.join(sorted(m.group(1).split(', '))) + '}', line)
+
+
 def error_case(name, op, x, w, b, options, e):
     return {
         'name': name,
@@ -180,7 +187,7 @@ def error_case(name, op, x, w, b, options, e):
         'input': {'shape': list(x.shape), 'dtype': str(x.dtype).replace('torch.', '')},
         'weight': None if w is None else {'shape': list(w.shape), 'dtype': str(w.dtype).replace('torch.', '')},
         'bias': None if b is None else {'shape': list(b.shape), 'dtype': str(b.dtype).replace('torch.', '')},
-        'torchMessage': str(e).split('\n')[0][:300],
+        'torchMessage': stable_message(e),
     }
 
 

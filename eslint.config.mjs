@@ -1,6 +1,7 @@
 // Lint is part of `npm test`: recommended rules plus the rooms of the architecture.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 const noVscode = {
   'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'engine/, parse/ and webview/ run outside VS Code.' }] }],
@@ -26,5 +27,5 @@ export default tseslint.config(
       }],
     },
   },
-  { files: ['**/*.mjs', 'scripts/**', 'test/harness/**'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', __dirname: 'readonly', require: 'readonly', fetch: 'readonly' } } },
+  { files: ['**/*.mjs', 'scripts/**', 'test/harness/**'], languageOptions: { globals: globals.node } },
 );

@@ -4,7 +4,7 @@ import { EngineError } from '../engine/errors';
 import { toResultTensor, type ResultRequest } from '../protocol/resultPanel';
 import { asOperand, tensorsInRange, type FoundTensor } from '../compute/documentTensors';
 import { BUILTIN_KERNELS, builtinKernel } from '../compute/kernels';
-import { chooseOperands, readInput, ReadingError, type NamedTensor } from '../compute/operands';
+import { chooseOperands, readInput, readKernel, ReadingError, type NamedTensor } from '../compute/operands';
 import { formatParams, isPool, parseParams, type ComputeParams } from '../compute/params';
 import { resolveJob, type ComputeJob } from '../compute/job';
 import { ComputeCancelled, ComputeFailure, runJobInWorker } from './computeRunner';
@@ -183,7 +183,7 @@ async function computeConvSteps(context: vscode.ExtensionContext, args: ComputeC
   }
   const job = draft(parsed.params, formatParams(parsed.params));
   resolveJob(job); // shape problems surface here, before a worker starts
-  const view = await runJobInWorker(context, job, vscode.l10n.t('Conv Lens: computing {0}', `${parsed.params.op}(${input.name})`));
+  const view = await runJobInWorker(context, job, vscode.l10n.t('Conv Lens: computing {0}', `${parsed.params.op}(${[input.name, ...(isPool(parsed.params.op) ? [] : [kernel?.name])].join(', ')})`));
 
   const last = selection.isEmpty ? selection.active.line : selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line - 1 : selection.end.line;
   const first = selection.isEmpty ? selection.active.line : selection.start.line;
@@ -235,8 +235,18 @@ type KernelItem = vscode.QuickPickItem & { pick: () => NamedTensor | 'pool' | Pr
 /** The kernel for a lone input: another tensor of the document, a built-in, a typed one, or none (pooling). */
 async function pickKernel(document: vscode.TextDocument, scan: ScanResult, text: string, input: NamedTensor): Promise<NamedTensor | 'pool'> {
   const inChannels = readInput(input.tensor).nchw.shape[1];
+  // Only tensors that fit as a kernel for this input (channels match), not the input itself.
+  const inputReading = readInput(input.tensor).reading;
+  const fits = (f: FoundTensor): boolean => {
+    try {
+      readKernel(f.values!, input.tensor, inputReading, 'conv2d', 1);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const others = tensorsInRange(text, scan.items, scan.lines, 0, text.length).tensors.filter(
-    (f) => !(f.line === input.line && f.values === input.tensor) && f.shape.length >= 2 && f.shape.length <= 4,
+    (f) => f.values !== input.tensor && f.line !== input.line && f.shape.length >= 2 && f.shape.length <= 4 && fits(f),
   );
   const items: KernelItem[] = [];
   if (others.length) {

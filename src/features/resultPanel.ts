@@ -90,6 +90,7 @@ export class ResultPanel {
   static current: ResultPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private latest: ResultToWebview | undefined;
+  private ready = false;
   private shown: { view: ResultView; request: ResultRequest } | undefined;
 
   /** Shows a result in the one result panel, opening it beside the editor if needed. */
@@ -130,6 +131,9 @@ export class ResultPanel {
         void this.handle(msg);
       }),
       panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
     );
   }
 
@@ -142,10 +146,13 @@ export class ResultPanel {
     this.post({ type: 'result/show', view, request: elements <= MAX_KEPT_ELEMENTS ? request : null, canOpenPlayground });
   }
 
-  /** Posts now, and again when the webview says it is ready (a reload drops what came before). */
+  /**
+   * Posts once the webview listens: it says "ready" on every load (also when it comes back from
+   * hidden), and is sent the latest message then. A large view thus crosses once per load.
+   */
   post(message: ResultToWebview): void {
     this.latest = message;
-    void this.panel.webview.postMessage(message);
+    if (this.ready) void this.panel.webview.postMessage(message);
   }
 
   private dispose(): void {
@@ -156,6 +163,7 @@ export class ResultPanel {
   private async handle(msg: ResultFromWebview): Promise<void> {
     switch (msg.type) {
       case 'result/ready':
+        this.ready = true;
         if (this.latest) void this.panel.webview.postMessage(this.latest);
         return;
       case 'result/copy':
@@ -195,7 +203,7 @@ export class ResultPanel {
 <title>${escapeAttr(vscode.l10n.t('Conv Lens result'))}</title>
 </head>
 <body>
-<main id="app" aria-busy="true"></main>
+<main id="app" aria-busy="true"><p class="muted">${escapeAttr(vscode.l10n.t('Loading the result…'))}</p></main>
 <script nonce="${nonce}" src="${asset('main.js')}"></script>
 </body>
 </html>`;

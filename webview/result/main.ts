@@ -174,7 +174,9 @@ function render(view: ResultView, canOpenPlayground: boolean): void {
     let heading: string;
     try {
       const e = explainElement(info, input, weight, bias, { n: 0, o, y, x });
-      heading = `Output[${info.outChannels > 1 || view.output.shape.length > 2 ? `${o}, ` : ''}${y}, ${x}] = ${formatNumber('total' in e ? e.total : e.value)}`;
+      // Indexed as the user's output is shaped: [y, x], [o, y, x] or [n, o, y, x].
+      const index = [0, o, y, x].slice(4 - view.output.shape.length);
+      heading = `Output[${index.join(', ')}] = ${formatNumber('total' in e ? e.total : e.value)}`;
       lines = 'channels' in e ? convLines(e, info) : poolLines(e);
     } catch (err) {
       heading = 'This cell cannot be explained';

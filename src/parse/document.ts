@@ -101,10 +101,12 @@ const OP_STARSTAR = opCode('**');
 const OP_ARROW = opCode('->');
 const OP_ELLIPSIS = 1;
 
-/** Thrown inside the evaluator when an expression does not parse; carries the token where it failed. */
-class Fail {
-  constructor(readonly at: number) {}
+/** What a parse step returns when the expression does not parse (the scanner's `failedAt` says where). */
+interface Parsed {
+  readonly value: Value;
+  readonly end: number;
 }
+const FAILED: Parsed = { value: UNKNOWN, end: -1 };
 
 const MAX_EXPRESSION_DEPTH = 100;
 
@@ -145,6 +147,19 @@ class DocumentScanner {
   private scope: Scope;
   private readonly lines: LineMap;
   private depth = 0;
+  /** Where the last numeric-literal attempt met a token that is not a number (-1: none yet). */
+  private literalFailAt = -1;
+  /**
+   * Token where the current statement stopped parsing (-1: it has not). Failure is a value, not an
+   * exception: prose fails constantly, and a thrown exception costs microseconds each.
+   */
+  private failedAt = -1;
+
+  /** Records a failure at token `at` and returns the FAILED result every caller passes up. */
+  private fail(at: number): Parsed {
+    if (this.failedAt < 0) this.failedAt = at;
+    return FAILED;
+  }
 
   constructor(
     private readonly text: string,
@@ -212,8 +227,9 @@ class DocumentScanner {
       if (c === P.LParen || c === P.LBracket || c === P.LBrace) stack.push(i);
       else if (c === P.RParen || c === P.RBracket || c === P.RBrace) {
         const open = c === P.RParen ? P.LParen : c === P.RBracket ? P.LBracket : P.LBrace;
-        // Pop to the nearest opener of the same kind; openers left unmatched stay -1.
-        for (let s = stack.length - 1; s >= 0; s--) {
+        // Pop to the nearest opener of the same kind, looking a few levels down at most (so that
+        // text full of stray closers stays linear); openers left unmatched stay -1.
+        for (let s = stack.length - 1; s >= 0 && s >= stack.length - 8; s--) {
           if (text.charCodeAt(starts[stack[s]]) === open) {
             this.match[stack[s]] = i;
             this.match[i] = stack[s];
@@ -317,14 +333,11 @@ class DocumentScanner {
         i++;
         continue;
       }
-      try {
-        if (definition) i = this.definition(i);
-        else if (statementStart) i = this.statement(i);
-        else i = this.expressionList(i).end;
-      } catch (err) {
-        if (!(err instanceof Fail)) throw err;
-        i = Math.max(err.at, start + 1);
-      }
+      this.failedAt = -1;
+      if (definition) i = this.definition(i);
+      else if (statementStart) i = this.statement(i);
+      else i = this.expressionList(i).end;
+      if (this.failedAt >= 0) i = Math.max(this.failedAt, start + 1);
       this.depth = 0;
       statementStart = this.isPunct(i - 1, P.Semi);
       if (i === start) i++;
@@ -343,20 +356,21 @@ class DocumentScanner {
     const isDef = this.isKw(i, K_DEF);
     const indent = this.indentOf(i);
     const nameTok = i + 1;
-    if (!this.isName(nameTok)) throw new Fail(i + 1);
+    if (!this.isName(nameTok)) return this.fail(i + 1).end;
     const name = this.tokText(nameTok);
     let j = nameTok + 1;
     const params: string[] = [];
     if (this.isPunct(j, P.LParen)) {
       const close = this.match[j];
-      if (close < 0) throw new Fail(j);
+      if (close < 0) return this.fail(j).end;
       if (isDef) {
         // Parameter names: a name right after `(` or `,` (or `*`, `**`).
         for (let k = j + 1; k < close; k++) {
           if (this.isName(k) && (this.isPunct(k - 1, P.LParen) || this.isPunct(k - 1, P.Comma) || this.isPunct(k - 1, P.Star) || this.isOp(k - 1, OP_STARSTAR))) params.push(this.tokText(k));
         }
-      } else {
+      } else if (this.startsExpression(j + 1)) {
         this.expressionList(j + 1);
+        this.failedAt = -1; // base classes are only looked at
       }
       j = close + 1;
     }
@@ -377,13 +391,20 @@ class DocumentScanner {
       const { list, end, op } = targets;
       if (op === '=') {
         const rhsStart = end + 1;
-        // Chained `a = b = …`: evaluate the last right-hand side.
+        if (!this.startsExpression(rhsStart)) return rhsStart;
         const { value, end: rhsEnd } = this.expressionList(rhsStart);
+        if (rhsEnd < 0) {
+          // `X = <something unreadable>`: X no longer holds what it held.
+          for (const t of list) if (!t.subscript) this.bind(t.name, UNKNOWN, this.starts[t.start]);
+          return rhsEnd;
+        }
         this.assign(list, value, this.starts[rhsStart], rhsEnd > rhsStart ? this.ends[rhsEnd - 1] : this.starts[rhsStart]);
         return rhsEnd;
       }
       // Augmented or item assignment: the shape stays, the values are no longer known.
+      if (!this.startsExpression(end + 1)) return end + 1;
       const rhs = this.expressionList(end + 1);
+      if (rhs.end < 0) return rhs.end;
       for (const t of list) {
         const b = this.lookup(t.name);
         if (b && b.value.kind === 'tensor' && (t.subscript || op !== '=')) {
@@ -481,13 +502,14 @@ class DocumentScanner {
   // ----- expressions -------------------------------------------------------------------------
 
   /** `a, b, c` (a tuple when there is a comma) or a single expression. */
-  private expressionList(i: number): { value: Value; end: number } {
+  private expressionList(i: number): Parsed {
     const first = this.expression(i);
-    if (!this.isPunct(first.end, P.Comma)) return first;
+    if (first.end < 0 || !this.isPunct(first.end, P.Comma)) return first;
     const items: Value[] = [first.value];
     let j = first.end;
     while (this.isPunct(j, P.Comma) && this.startsExpression(j + 1)) {
       const next = this.expression(j + 1);
+      if (next.end < 0) return next;
       items.push(next.value);
       j = next.end;
     }
@@ -504,31 +526,34 @@ class DocumentScanner {
     return false;
   }
 
-  private expression(i: number): { value: Value; end: number } {
-    if (++this.depth > MAX_EXPRESSION_DEPTH) throw new Fail(i);
-    try {
-      if (this.isKw(i, K_LAMBDA)) throw new Fail(i);
-      if (this.isKw(i, K_NOT)) {
-        const r = this.expression(i + 1);
-        return { value: UNKNOWN, end: r.end };
-      }
-      let r = this.binary(i, 0);
-      // `a if c else b`, `a and b`, `a or b`: the parts are looked at, the result is not known.
-      while (this.isKw(r.end, K_AND) || this.isKw(r.end, K_OR) || (this.isKw(r.end, K_IF) && this.hasElse(r.end))) {
-        if (this.isKw(r.end, K_IF)) {
-          const cond = this.binary(r.end + 1, 0);
-          if (!this.isKw(cond.end, K_ELSE)) throw new Fail(cond.end);
-          const other = this.expression(cond.end + 1);
-          r = { value: UNKNOWN, end: other.end };
-        } else {
-          const other = this.binary(r.end + 1, 0);
-          r = { value: UNKNOWN, end: other.end };
-        }
-      }
-      return r;
-    } finally {
+  /**
+   * One expression, or FAILED (with `failedAt` set) when it does not parse. The statement loop
+   * resets `depth` after each statement. An operator followed by something that cannot start an
+   * operand ends the expression before the operator rather than failing.
+   */
+  private expression(i: number): Parsed {
+    if (++this.depth > MAX_EXPRESSION_DEPTH || this.isKw(i, K_LAMBDA) || !this.startsExpression(i)) return this.fail(i);
+    if (this.isKw(i, K_NOT)) {
+      const r = this.startsExpression(i + 1) ? this.expression(i + 1) : { value: UNKNOWN, end: i + 1 };
       this.depth--;
+      return r.end < 0 ? r : { value: UNKNOWN, end: r.end };
     }
+    let r = this.binary(i, 0);
+    // `a if c else b`, `a and b`, `a or b`: the parts are looked at, the result is not known.
+    while (r.end >= 0 && (this.isKw(r.end, K_AND) || this.isKw(r.end, K_OR) || (this.isKw(r.end, K_IF) && this.hasElse(r.end))) && this.startsExpression(r.end + 1)) {
+      if (this.isKw(r.end, K_IF)) {
+        const cond = this.binary(r.end + 1, 0);
+        if (cond.end < 0) return cond;
+        if (!this.isKw(cond.end, K_ELSE) || !this.startsExpression(cond.end + 1)) return this.fail(cond.end);
+        const other = this.expression(cond.end + 1);
+        r = other.end < 0 ? other : { value: UNKNOWN, end: other.end };
+      } else {
+        const other = this.binary(r.end + 1, 0);
+        r = other.end < 0 ? other : { value: UNKNOWN, end: other.end };
+      }
+    }
+    this.depth--;
+    return r;
   }
 
   /** `x if c else y` only when an `else` follows on the same logical line (a comprehension's `if` has none). */
@@ -543,47 +568,47 @@ class DocumentScanner {
     return false;
   }
 
-  private binary(i: number, minPrec: number): { value: Value; end: number } {
+  private binary(i: number, minPrec: number): Parsed {
     let left = this.unaryExpr(i);
     for (;;) {
       const j = left.end;
-      if (j >= this.n) return left;
+      if (j < 0 || j >= this.n) return left;
       if (this.kinds[j] !== TokenKind.Punct) return left;
       const prec = BINARY_PRECEDENCE.get(this.codes[j]);
-      if (prec === undefined || prec < minPrec) return left;
+      if (prec === undefined || prec < minPrec || !this.startsExpression(j + 1)) return left;
       const op = this.tokText(j);
       // `X[:, 2:6] = 0` handled as a statement; `<` in `grad_fn=<…>` is handled by the call.
       const right = this.binary(j + 1, prec + 1);
+      if (right.end < 0) return right;
       left = { value: binary(op, left.value, right.value), end: right.end };
     }
   }
 
-  private unaryExpr(i: number): { value: Value; end: number } {
+  private unaryExpr(i: number): Parsed {
     if (i < this.n && this.kinds[i] === TokenKind.Punct) {
       const c = this.codes[i];
       if (c === 45 || c === 43 || c === 126) {
         const t = c === 45 ? '-' : c === 43 ? '+' : '~';
-        if (++this.depth > MAX_EXPRESSION_DEPTH) throw new Fail(i);
-        try {
-          const r = this.unaryExpr(i + 1);
-          return { value: unary(t, r.value), end: r.end };
-        } finally {
-          this.depth--;
-        }
+        if (++this.depth > MAX_EXPRESSION_DEPTH || !this.startsExpression(i + 1)) return this.fail(i + 1);
+        const r = this.unaryExpr(i + 1);
+        this.depth--;
+        return r.end < 0 ? r : { value: unary(t, r.value), end: r.end };
       }
     }
     const base = this.postfix(i);
-    if (this.isOp(base.end, OP_STARSTAR)) {
+    if (base.end >= 0 && this.isOp(base.end, OP_STARSTAR) && this.startsExpression(base.end + 1)) {
       const exp = this.unaryExpr(base.end + 1);
-      return { value: binary('**', base.value, exp.value), end: exp.end };
+      return exp.end < 0 ? exp : { value: binary('**', base.value, exp.value), end: exp.end };
     }
     return base;
   }
 
   /** A primary followed by attribute, call and subscript postfixes. */
-  private postfix(i: number): { value: Value; end: number } {
+  private postfix(i: number): Parsed {
     const startOffset = this.starts[i];
-    let { value, end: j } = this.primary(i);
+    const first = this.primary(i);
+    if (first.end < 0) return first;
+    let { value, end: j } = first;
     /** The constructor item this chain produced, which absorbs `.reshape(…)` / `.view(…)`. */
     let chainItem = -1;
     let pathText: string | undefined = value.kind === 'ref' ? value.path : undefined;
@@ -598,9 +623,10 @@ class DocumentScanner {
       }
       if (this.isPunct(j, P.LParen)) {
         const close = this.match[j];
-        if (close < 0) throw new Fail(j);
+        if (close < 0) return { value: UNKNOWN, end: j + 1 }; // unclosed: whatever follows is read on its own
         const before = value;
         const out = this.call(value, pathText, j, close, startOffset);
+        if (this.failedAt >= 0) return FAILED;
         value = out.value;
         if (chainItem >= 0 && before.kind === 'method' && value.kind === 'tensor') {
           const it = this.items[chainItem];
@@ -615,8 +641,9 @@ class DocumentScanner {
       }
       if (this.isPunct(j, P.LBracket) && !this.space[j]) {
         const close = this.match[j];
-        if (close < 0) throw new Fail(j);
+        if (close < 0) return { value: UNKNOWN, end: j + 1 };
         value = this.subscript(value, j + 1, close);
+        if (this.failedAt >= 0) return FAILED;
         pathText = undefined;
         chainItem = -1;
         j = close + 1;
@@ -626,8 +653,9 @@ class DocumentScanner {
       if (this.isPunct(j, P.LBracket) && this.space[j] && ((value.kind !== 'unknown' && value.kind !== 'ref') || notebookPrompt)) {
         // `x [0]` is still a subscript in Python; after an unknown name it is more likely prose.
         const close = this.match[j];
-        if (close < 0) throw new Fail(j);
+        if (close < 0) return { value: UNKNOWN, end: j + 1 };
         value = this.subscript(value, j + 1, close);
+        if (this.failedAt >= 0) return FAILED;
         pathText = undefined;
         chainItem = -1;
         j = close + 1;
@@ -637,8 +665,8 @@ class DocumentScanner {
     }
   }
 
-  private primary(i: number): { value: Value; end: number } {
-    if (i >= this.n) throw new Fail(i);
+  private primary(i: number): Parsed {
+    if (i >= this.n) return this.fail(i);
     const kind = this.kinds[i];
     if (kind === TokenKind.Number) {
       const parsed = numberValue(this.text, this.starts[i], this.ends[i]);
@@ -658,7 +686,7 @@ class DocumentScanner {
       const name = this.tokText(i);
       if (name === 'True' || name === 'False') return { value: { kind: 'number', value: name === 'True' ? 1 : 0, isInt: true }, end: i + 1 };
       if (name === 'None') return { value: NONE, end: i + 1 };
-      if (this.codes[i] !== 0) throw new Fail(i);
+      if (this.codes[i] !== 0) return this.fail(i);
       const b = this.lookup(name);
       if (!b) return { value: { kind: 'ref', path: name }, end: i + 1 };
       this.nameItem(i, name, b.value, b);
@@ -670,19 +698,19 @@ class DocumentScanner {
       if (single && (c === P.LBracket || c === P.LParen)) return this.bracket(i);
       if (single && c === P.LBrace) {
         const close = this.match[i];
-        if (close < 0) throw new Fail(i);
+        if (close < 0) return { value: UNKNOWN, end: i + 1 };
         this.elements(i + 1, close, true);
-        return { value: UNKNOWN, end: close + 1 };
+        return this.failedAt >= 0 ? FAILED : { value: UNKNOWN, end: close + 1 };
       }
       if (this.codes[i] === OP_ELLIPSIS) return { value: UNKNOWN, end: i + 1 };
     }
-    throw new Fail(i);
+    return this.fail(i);
   }
 
   /** `[…]` or `(…)`: a numeric literal when it is one, else a list, tuple, parenthesized expression or comprehension. */
-  private bracket(i: number): { value: Value; end: number } {
+  private bracket(i: number): Parsed {
     const close = this.match[i];
-    if (close < 0) throw new Fail(i);
+    if (close < 0) return { value: UNKNOWN, end: i + 1 };
     const isList = this.text.charCodeAt(this.starts[i]) === P.LBracket;
     if (close === i + 1) return { value: { kind: 'seq', items: [], form: isList ? 'list' : 'tuple' }, end: close + 1 };
     const lit = this.literalAt(i, close);
@@ -701,6 +729,7 @@ class DocumentScanner {
     }
     // Not a numeric literal: the general forms.
     const { values, comprehension, commas } = this.elements(i + 1, close, false);
+    if (this.failedAt >= 0) return FAILED;
     if (comprehension) return { value: UNKNOWN, end: close + 1 };
     if (!isList && values.length === 1 && !commas) return { value: values[0], end: close + 1 };
     return { value: { kind: 'seq', items: values, form: isList ? 'list' : 'tuple' }, end: close + 1 };
@@ -711,11 +740,14 @@ class DocumentScanner {
     // Cheap test first: the token after the brackets must be a number, a sign, a bracket or a number name.
     let j = open + 1;
     while (j < close && (this.isPunct(j, P.LBracket) || this.isPunct(j, P.LParen))) j++;
+    // A literal around a token that already failed to read as a number fails again: skip it.
+    if (this.literalFailAt > this.starts[open] && this.literalFailAt < this.ends[close]) return undefined;
     const k = this.kinds[j];
     const t = this.tokText(j);
     const numeric = k === TokenKind.Number || t === '-' || t === '+' || t === ']' || t === ')' || t === 'True' || t === 'False' || t === 'inf' || t === 'nan' || t === 'float' || t === 'math' || t === 'np';
     if (!numeric) return undefined;
     const r = parseNested(this.text, this.starts[open], { ...this.limits(), end: this.ends[close], lines: this.lines });
+    if (!r.ok && !isStructural(r.error)) this.literalFailAt = r.error.offset;
     if (r.ok && r.value.end !== this.ends[close]) return undefined;
     return r;
   }
@@ -735,16 +767,21 @@ class DocumentScanner {
     while (j < to) {
       if (this.isPunct(j, P.Star) || this.isOp(j, OP_STARSTAR)) j++;
       const r = this.expression(j);
+      if (r.end < 0) break;
       values.push(r.value);
       j = r.end;
       if (dict && this.isPunct(j, P.Colon)) {
         j = this.expression(j + 1).end;
+        if (j < 0) break;
       }
       if (this.isKw(j, K_FOR) || this.isKw(j, K_ASYNC)) {
         return { values, comprehension: true, commas };
       }
       if (j === to) break;
-      if (!this.isPunct(j, P.Comma)) throw new Fail(j);
+      if (!this.isPunct(j, P.Comma)) {
+        this.fail(j);
+        break;
+      }
       commas = true;
       j++;
     }
@@ -760,7 +797,7 @@ class DocumentScanner {
       const bound = (k: number): { v: number | undefined; end: number; given: boolean } => {
         if (this.isPunct(k, P.Colon) || this.isPunct(k, P.Comma) || k >= to) return { v: undefined, end: k, given: false };
         const r = this.expression(k);
-        return { v: intOf(r.value), end: r.end, given: true };
+        return { v: intOf(r.value), end: r.end < 0 ? to : r.end, given: true };
       };
       if (this.isName(j) && this.tokText(j) === 'None') {
         part = { kind: 'newaxis' };
@@ -785,8 +822,12 @@ class DocumentScanner {
           part = a.v !== undefined ? { kind: 'int', value: a.v } : undefined;
         }
       }
+      if (this.failedAt >= 0) return UNKNOWN;
       parts.push(part);
-      if (j < to && !this.isPunct(j, P.Comma)) throw new Fail(j);
+      if (j < to && !this.isPunct(j, P.Comma)) {
+        this.fail(j);
+        return UNKNOWN;
+      }
       j++;
     }
     if (parts.some((p) => !p)) return UNKNOWN;
@@ -827,6 +868,7 @@ class DocumentScanner {
       if (this.isPunct(j, P.Star) || this.isOp(j, OP_STARSTAR)) {
         starred = true;
         j = this.expression(j + 1).end;
+        if (j < 0) break;
       } else if (this.isName(j) && this.isPunct(j + 1, P.Eq)) {
         const key = this.tokText(j);
         let v: { value: Value; end: number };
@@ -837,11 +879,13 @@ class DocumentScanner {
           v = { value: UNKNOWN, end: k + 1 };
         } else {
           v = this.expression(j + 2);
+          if (v.end < 0) break;
         }
         (keywords ??= new Map()).set(key, { value: v.value, start: argStart, end: this.ends[v.end - 1] });
         j = v.end;
       } else if (dataFirst && positional.length === 0 && this.startsData(j)) {
         const r = parseNested(this.text, this.starts[j], { ...this.limits(), end: this.starts[close], lines: this.lines });
+        if (!r.ok && !isStructural(r.error)) this.literalFailAt = r.error.offset;
         const after = r.ok ? this.tokenAtOffset(j, r.value.end) : -1;
         if (r.ok && (after === close || this.isPunct(after, P.Comma))) {
           data = r;
@@ -855,16 +899,21 @@ class DocumentScanner {
           j = this.skipArgument(j, close);
         } else {
           const v = this.expression(j);
+          if (v.end < 0) break;
           positional.push({ value: v.value, start: argStart, end: this.ends[v.end - 1] });
           j = v.end;
         }
       } else {
         const v = this.expression(j);
+        if (v.end < 0) break;
         positional.push({ value: v.value, start: argStart, end: this.ends[v.end - 1] });
         j = v.end;
       }
       if (j === close) break;
-      if (!this.isPunct(j, P.Comma)) throw new Fail(j);
+      if (!this.isPunct(j, P.Comma)) {
+        this.fail(j);
+        break;
+      }
       j++;
     }
     return { args: { positional, keywords: keywords ?? NO_KEYWORDS, starred }, ...(data ? { data } : {}) };
@@ -914,6 +963,7 @@ class DocumentScanner {
 
     if (path && isDataCall(path)) {
       const { args, data } = this.args(open, close, true);
+      if (this.failedAt >= 0) return { value: UNKNOWN };
       if (data && !data.ok) {
         const index = this.addItem({ kind: path === 'tensor' || path === 'array' ? 'printed' : 'literal', start: startOffset, end: endOffset, name: null, form: path, error: data.error.message, parseError: data.error });
         return { value: UNKNOWN, item: index };
@@ -937,11 +987,13 @@ class DocumentScanner {
     }
     if (path === 'torch.Size' || path === 'Size') {
       const { data } = this.args(open, close, true);
+      if (this.failedAt >= 0) return { value: UNKNOWN };
       if (data && data.ok) return record(sizeFromData(data.value));
       return { value: UNKNOWN };
     }
     if (callee.kind === 'layer') {
       const { args } = this.args(open, close, false);
+      if (this.failedAt >= 0) return { value: UNKNOWN };
       const input = args.positional[0]?.value ?? UNKNOWN;
       const { value, layer } = applyLayer(callee.layer, input);
       const defining = this.items[callee.itemIndex];
@@ -955,6 +1007,7 @@ class DocumentScanner {
       return { value, item: index };
     }
     const { args } = this.args(open, close, false);
+    if (this.failedAt >= 0) return { value: UNKNOWN };
     if (callee.kind === 'method') return { value: method(callee.self, callee.name, args) };
     if (!path) return { value: UNKNOWN };
     if (isLayerCall(path)) return record(layerCall(path, pathText ?? path, args));

@@ -38,25 +38,32 @@ export interface ErrorDetails {
 }
 
 export class ParseError extends Error {
+  readonly code: ParseErrorCode;
+  /** Offset of the offending text in the document. */
+  readonly offset: number;
+  readonly length: number;
+  readonly details: ErrorDetails;
   readonly line: number;
   readonly column: number;
-  constructor(
-    readonly code: ParseErrorCode,
-    /** Offset of the offending text in the document. */
-    readonly offset: number,
-    readonly length: number,
-    readonly details: ErrorDetails,
-    position: { line: number; column: number },
-  ) {
-    const text = describe(code, details);
-    super(`${text} (line ${position.line}, column ${position.column})`);
-    this.name = 'ParseError';
-    this.line = position.line;
-    this.column = position.column;
-    this.reason = text;
-  }
   /** The message without its position. */
   readonly reason: string;
+
+  constructor(code: ParseErrorCode, offset: number, length: number, details: ErrorDetails, position: { line: number; column: number }) {
+    const reason = describe(code, details);
+    // Bad input is data, not a bug: no stack trace (capturing one costs more than the parse).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(`${reason} (line ${position.line}, column ${position.column})`);
+    Error.stackTraceLimit = limit;
+    this.name = 'ParseError';
+    this.code = code;
+    this.offset = offset;
+    this.length = length;
+    this.details = details;
+    this.line = position.line;
+    this.column = position.column;
+    this.reason = reason;
+  }
 }
 
 function plural(n: number, one: string, many: string): string {

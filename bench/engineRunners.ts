@@ -11,11 +11,11 @@ import { convData, poolInput, type Workload } from './workloads';
 const f32 = (shape: number[], data: Float32Array): Tensor => ({ shape, dtype: 'float32', data });
 
 /** `configure` selects the path (fast mode, threads) before a workload; `release` restores the default. */
-export function engineRunner(engine: string, configure: () => void, restore: () => void = () => setFastMode('auto')): Runner {
+export function engineRunner(engine: string, configure: () => void | Promise<void>, restore: () => void = () => setFastMode('auto')): Runner {
   return {
     engine,
     async prepare(w: Workload) {
-      configure();
+      await configure();
       if (w.kind === 'maxpool') {
         const x = f32([w.n, w.c, w.h, w.w], poolInput(w));
         return () => maxPool2d(x, { kernelSize: w.k, stride: w.stride }).output.data;

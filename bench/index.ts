@@ -9,8 +9,9 @@ import { readdirSync, existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { conv2d, type Tensor } from '../src/engine';
-import { fastHeapBytes, setFastMode } from '../src/engine/fast';
+import { fastHeapBytes, setFastMode, threadsReady, useThreads } from '../src/engine/fast';
 import { engineRunner } from './engineRunners';
+import { nodeThreadHost, runHelperIfWorker } from './nodeThreads';
 import { ortRunner, tfjsRunner, type Runner } from './peers';
 import { table, type Row } from './report';
 import { medianMs, type TimingOptions } from './timing';
@@ -143,7 +144,14 @@ function load(): string {
   return `load average ${loadavg().map((l) => l.toFixed(2)).join(', ')} on ${cpus().length} cores`;
 }
 
+/** Two threads: this one and one helper (waits for the helper's runtime to come up). */
+async function twoThreads(): Promise<void> {
+  if (!useThreads(nodeThreadHost, 1)) throw new Error('no shared WebAssembly memory here');
+  while (threadsReady() < 1) await new Promise((r) => setTimeout(r, 10));
+}
+
 async function main(): Promise<void> {
+  if (runHelperIfWorker()) return;
   const childName = option('--child');
   if (childName) return childMain(childName);
 
@@ -151,6 +159,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const runners: Runner[] = [
     engineRunner('conv-lens t1', () => setFastMode('auto')),
+    engineRunner('conv-lens t2', twoThreads, () => useThreads(null)),
     engineRunner('conv-lens no-SIMD', () => setFastMode('scalar')),
     tfjsRunner('cpu'),
     tfjsRunner('wasm'),

@@ -13,6 +13,7 @@ import { convDepthwise, depthwiseApplies } from './depthwise';
 import { convGemm } from './gemmConv';
 import type { Kernels, SimdKernels } from './kernels';
 import { maxPoolApplies, maxPoolSimd } from './maxPool';
+import { ThreadPool, type ThreadHost } from './parallel';
 import { ScalarKernels } from './scalarKernels';
 import { createWasmKernels, type WasmKernels } from './wasmKernels';
 
@@ -29,6 +30,11 @@ export type FastMode = 'auto' | 'scalar' | 'off';
 let mode: FastMode = 'auto';
 let simd: WasmKernels | null | undefined; // undefined: not tried yet
 let scalar: ScalarKernels | undefined;
+let pool: ThreadPool | null = null;
+let threaded = false;
+
+/** Below this many multiply-adds one thread wins (waking the helpers costs tens of µs). */
+const PARALLEL_MACS = 1 << 22;
 
 /**
  * 'auto' uses WebAssembly SIMD when the host has it, 'scalar' forces the TypeScript kernels (the
@@ -36,6 +42,27 @@ let scalar: ScalarKernels | undefined;
  */
 export function setFastMode(m: FastMode): void {
   mode = m;
+}
+
+/**
+ * Lets large convs run on `helpers` more threads started by `host` (the first call starts them;
+ * they serve for the life of the process). Returns false, staying on one thread, where shared
+ * WebAssembly memory is unavailable (e.g. a webview without cross-origin isolation). `null`
+ * goes back to one thread and keeps the helpers for later.
+ */
+export function useThreads(host: ThreadHost | null, helpers = 1): boolean {
+  if (host === null) {
+    threaded = false;
+    return true;
+  }
+  pool ??= ThreadPool.create(host, helpers);
+  threaded = pool !== null;
+  return threaded;
+}
+
+/** Helper threads that are up (0 until their runtime has started). */
+export function threadsReady(): number {
+  return pool?.ready ?? 0;
 }
 
 /** The SIMD kernels if this host can run them (compiled once), else null. */
@@ -65,6 +92,7 @@ export function conv2dFloat32(info: ConvInfo, x: Float32Array, w: Float32Array, 
   }
   try {
     if (kern.simd && depthwiseApplies(info)) convDepthwise(kern as SimdKernels, info, x, w, bias, y);
+    else if (kern.simd && threaded && pool !== null && pool.ready > 0 && macs >= PARALLEL_MACS && pool.fits(info)) pool.conv(info, x, w, bias, y);
     else convGemm(kern, info, x, w, bias, y);
   } catch (e) {
     if (e instanceof RangeError) return false; // the heap could not grow: let the reference try

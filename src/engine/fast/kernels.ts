@@ -47,9 +47,9 @@ export interface SimdKernels extends Kernels {
 /** Bytes the vector kernels may read or write past the end of a buffer. */
 export const SLACK = 256;
 
-/** Hands out 64-byte aligned byte ranges of the heap, in order. */
+/** Hands out 64-byte aligned byte ranges of the heap, in order, from `start`. */
 export class HeapLayout {
-  private end = 64;
+  constructor(private end = 64) {}
   take(bytes: number): number {
     const at = this.end;
     this.end = at + Math.ceil((bytes + SLACK) / 64) * 64;

@@ -1,0 +1,207 @@
+/**
+ * conv2d's implicit GEMM on several threads sharing one WebAssembly memory. The engine cannot
+ * start threads itself (no worker_threads, no Worker: it runs in Node and in a browser worker), so
+ * the host injects a `ThreadHost` that starts helper threads; each helper runs `serveHelper` with
+ * the message it was given. Node's adapter is in bench/nodeThreads.ts; a webview would wrap Worker.
+ *
+ * Per image the work is a list of tasks (one C block of one group each). The caller lays the job
+ * out in the shared memory, publishes it and wakes the helpers; then every thread, the caller
+ * included, takes the next task with an atomic counter until none is left, writing into a shared
+ * output region. So a helper the OS has not scheduled (a busy machine) just takes fewer tasks,
+ * and the caller never waits for a helper that has no task. The counter carries the job's tag, so
+ * a helper waking late cannot take a task of a newer job.
+ */
+import type { ConvInfo } from '../convInfo';
+import { fillGemm, gemmUnits, layoutGemm, layoutScratch, loadImage, planGemm, type GemmBuffers, type GemmPlan, type GemmScratch } from './gemmConv';
+import { HeapLayout } from './kernels';
+import { kernelsModule, sharedMemory, WasmKernels } from './wasmKernels';
+
+/** What a helper thread is started with (structured-cloneable: a shared memory and a module). */
+export interface HelperStart {
+  readonly memory: WebAssembly.Memory;
+  readonly module: WebAssembly.Module;
+}
+
+/** The host's side: start one helper thread that calls `serveHelper(start)`. */
+export interface ThreadHost {
+  spawn(start: HelperStart): void;
+}
+
+// Int32 slots of the control block (bytes 0..255); the job's buffers follow it.
+const SEQ = 0; // bumped per job; helpers wait on it
+const NEXT = 1; // tag << TAG_SHIFT | next task
+const COMPLETED = 2; // tasks finished
+const READY = 3; // helpers up
+const KIND = 4; // 1: conv image, 0: stop
+const TASKS = 5;
+const THREADS = 6; // scratch blocks laid out (caller + helpers)
+const INFO = 8; // the ConvInfo numbers below, in this order
+const CONTROL_BYTES = 256;
+const TAG_SHIFT = 20;
+const MAX_TASKS = 1 << TAG_SHIFT;
+const FIELDS = [
+  'inChannels', 'inHeight', 'inWidth', 'outChannels', 'outHeight', 'outWidth', 'kernelHeight', 'kernelWidth',
+  'strideHeight', 'strideWidth', 'dilationHeight', 'dilationWidth', 'padTop', 'padBottom', 'padLeft', 'padRight', 'groups',
+] as const;
+
+/** The buffers of a job, laid out the same way by every thread. */
+interface Job {
+  info: ConvInfo;
+  plan: GemmPlan;
+  buf: GemmBuffers;
+  scratch: GemmScratch[];
+  out: number; // C_out × H_out·W_out floats of the current image
+  bytes: number;
+  blocks: number; // tasks per group
+}
+
+function layoutJob(info: ConvInfo, threads: number): Job {
+  const plan = planGemm(info);
+  const layout = new HeapLayout(CONTROL_BYTES);
+  const buf = layoutGemm(info, plan, layout);
+  const scratch = Array.from({ length: threads }, () => layoutScratch(plan, layout));
+  const out = layout.take(4 * info.outChannels * info.outHeight * info.outWidth);
+  return { info, plan, buf, scratch, out, bytes: layout.bytes, blocks: Math.ceil(plan.units / plan.unitsPerBlock) };
+}
+
+/** Task t: block t % blocks of group ⌊t / blocks⌋, written into the output region. */
+function runTask(kern: WasmKernels, job: Job, t: number, scratch: GemmScratch): void {
+  const { info, plan } = job;
+  const g = Math.floor(t / job.blocks);
+  const u0 = (t % job.blocks) * plan.unitsPerBlock;
+  const u1 = Math.min(plan.units, u0 + plan.unitsPerBlock);
+  const pixels = info.outHeight * info.outWidth;
+  const base = (job.out >> 2) + g * info.outChannelsPerGroup * pixels;
+  const f32 = kern.f32;
+  gemmUnits(kern, info, plan, job.buf, g, u0, u1, scratch, (o, pixel, from, count) => {
+    f32.copyWithin(base + o * pixels + pixel, from, from + count);
+  });
+}
+
+/**
+ * Takes tasks of the job tagged `tag` until none is left; `prepare` runs before the first one
+ * (a helper lays the job out only once it holds a task, so it never reads a newer job's numbers).
+ */
+function takeTasks(ctl: Int32Array, tag: number, total: number, run: (t: number) => void): void {
+  for (;;) {
+    const v = Atomics.load(ctl, NEXT);
+    if (v >>> TAG_SHIFT !== tag) return;
+    const t = v & (MAX_TASKS - 1);
+    if (t >= total) return;
+    if (Atomics.compareExchange(ctl, NEXT, v, v + 1) !== v) continue;
+    run(t);
+    if (Atomics.add(ctl, COMPLETED, 1) + 1 === total) Atomics.notify(ctl, COMPLETED);
+  }
+}
+
+/** The caller's side: the shared kernels, and the helpers it started. */
+export class ThreadPool {
+  private readonly kern: WasmKernels;
+  /** A view of a shared memory stays valid when the memory grows, so one view serves. */
+  private readonly ctl: Int32Array;
+
+  private constructor(memory: WebAssembly.Memory, host: ThreadHost, private readonly helpers: number) {
+    const module = kernelsModule(true);
+    this.kern = new WasmKernels(memory, module);
+    this.kern.reserve(CONTROL_BYTES);
+    this.ctl = new Int32Array(memory.buffer, 0, CONTROL_BYTES / 4);
+    for (let i = 0; i < helpers; i++) host.spawn({ memory, module });
+  }
+
+  /** A pool with `helpers` helper threads, or null where shared WebAssembly memory is unavailable. */
+  static create(host: ThreadHost, helpers: number): ThreadPool | null {
+    try {
+      if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return null;
+      return new ThreadPool(sharedMemory(), host, helpers);
+    } catch {
+      return null; // no cross-origin isolation, no threads feature, or no SIMD
+    }
+  }
+
+  /** Helpers that are up and serving (they may still be starting right after `create`). */
+  get ready(): number {
+    return Atomics.load(this.ctl, READY);
+  }
+
+  /**
+   * conv2d through the implicit GEMM, shared with whichever helpers are free. `callerWorks` false
+   * leaves every task to the helpers (tests use it to check their results; it needs one up).
+   */
+  conv(info: ConvInfo, x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, callerWorks = true): void {
+    const ctl = this.ctl;
+    const job = layoutJob(info, 1 + this.helpers);
+    const total = info.groups * job.blocks;
+    const kern = this.kern;
+    kern.reserve(job.bytes);
+    fillGemm(kern, info, job.plan, job.buf, w, bias);
+    FIELDS.forEach((f, i) => Atomics.store(ctl, INFO + i, info[f]));
+    Atomics.store(ctl, THREADS, 1 + this.helpers);
+    Atomics.store(ctl, TASKS, total);
+    Atomics.store(ctl, KIND, 1);
+    const size = info.outChannels * info.outHeight * info.outWidth;
+    for (let n = 0; n < info.batch; n++) {
+      loadImage(kern, info, job.plan, job.buf, x, n);
+      const tag = (Atomics.load(ctl, SEQ) + 1) & (2047);
+      Atomics.store(ctl, COMPLETED, 0);
+      Atomics.store(ctl, NEXT, tag << TAG_SHIFT);
+      Atomics.store(ctl, SEQ, tag);
+      Atomics.notify(ctl, SEQ);
+      if (callerWorks) takeTasks(ctl, tag, total, (t) => runTask(kern, job, t, job.scratch[0]));
+      waitFor(ctl, COMPLETED, total);
+      y.set(kern.f32.subarray(job.out >> 2, (job.out >> 2) + size), n * size);
+    }
+  }
+
+  /** Whether a conv can be split into tasks (the counter holds at most 2^20). */
+  fits(info: ConvInfo): boolean {
+    const plan = planGemm(info);
+    return info.groups * Math.ceil(plan.units / plan.unitsPerBlock) < MAX_TASKS;
+  }
+
+  /** Tells the helpers to return from `serveHelper`. */
+  stop(): void {
+    Atomics.store(this.ctl, KIND, 0);
+    Atomics.store(this.ctl, SEQ, (Atomics.load(this.ctl, SEQ) + 1) & 2047);
+    Atomics.notify(this.ctl, SEQ);
+  }
+}
+
+/** Waits until ctl[slot] reaches `target`: a short spin (tasks end close together), then Atomics.wait. */
+function waitFor(ctl: Int32Array, slot: number, target: number): void {
+  for (let spin = 0; spin < 2000; spin++) if (Atomics.load(ctl, slot) >= target) return;
+  for (;;) {
+    const v = Atomics.load(ctl, slot);
+    if (v >= target) return;
+    Atomics.wait(ctl, slot, v, 20);
+  }
+}
+
+/** A helper thread's loop: takes tasks of every job until told to stop. Blocks its thread. */
+export function serveHelper(start: HelperStart): void {
+  const kern = new WasmKernels(start.memory, start.module);
+  const ctl = new Int32Array(start.memory.buffer, 0, CONTROL_BYTES / 4);
+  let seq = Atomics.load(ctl, SEQ);
+  const index = Atomics.add(ctl, READY, 1) + 1;
+  for (;;) {
+    Atomics.wait(ctl, SEQ, seq);
+    seq = Atomics.load(ctl, SEQ);
+    if (Atomics.load(ctl, KIND) === 0) return;
+    const threads = Atomics.load(ctl, THREADS);
+    if (index >= threads) continue;
+    const total = Atomics.load(ctl, TASKS);
+    const numbers = FIELDS.map((_, i) => Atomics.load(ctl, INFO + i));
+    let job: Job | undefined;
+    takeTasks(ctl, seq, total, (t) => {
+      if (!job) {
+        // Holding a task means the job is not finished, so the numbers read above are its own.
+        const info = Object.fromEntries(FIELDS.map((f, i) => [f, numbers[i]])) as Record<string, number>;
+        info.batch = 1;
+        info.inChannelsPerGroup = info.inChannels / info.groups;
+        info.outChannelsPerGroup = info.outChannels / info.groups;
+        job = layoutJob(info as unknown as ConvInfo, threads);
+        kern.reserve(job.bytes); // the caller grew the memory: refresh the views
+      }
+      runTask(kern, job, t, job.scratch[index]);
+    });
+  }
+}

@@ -167,7 +167,8 @@ class DocumentScanner {
   ) {
     this.lines = new LineMap(text);
     const scanner = createScanner(text);
-    let cap = 1024;
+    // About one token per three characters in code; grown when the guess is short.
+    let cap = Math.max(1024, Math.ceil(text.length / 3));
     let kinds = new Uint8Array(cap);
     let starts = new Uint32Array(cap);
     let ends = new Uint32Array(cap);

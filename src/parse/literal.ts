@@ -62,28 +62,53 @@ const NAMED_NUMBERS: Record<string, { value: number; kind: ElementKind }> = {
 /** Module prefixes before `inf` / `nan` (`math.inf`, `np.nan`). */
 const NUMBER_MODULES = new Set(['math', 'np', 'numpy', 'torch', 'jnp']);
 
-/** Parses the number in a Number token; `undefined` when it is not a real number. */
-export function numberValue(text: string, start: number, end: number): { value: number; isInt: boolean } | undefined {
-  let isInt = true;
-  let simple = end - start <= 15;
+/** Reused result of `numberValue` (read it before the next call): numbers are parsed by the million. */
+const scratch = { value: 0, isInt: true };
+
+/**
+ * Parses the number in a Number token; `undefined` when it is not a real number. The result object
+ * is shared: copy what you need before calling again.
+ *
+ * Plain decimals of up to 15 digits (`42`, `-0.25` without its sign, `56.`) are computed as
+ * digits / 10^fraction-digits: both are exact doubles, and one IEEE division rounds correctly, so
+ * the value equals `Number(text)` without making a string.
+ */
+export function numberValue(text: string, start: number, end: number): { readonly value: number; readonly isInt: boolean } | undefined {
+  let digits = 0;
+  let mantissa = 0;
+  let fraction = -1;
+  let simple = true;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) {
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+      if (fraction >= 0) fraction++;
+    } else if (c === 46 && fraction < 0) {
+      fraction = 0;
+    } else {
       simple = false;
-      if (c === 46 || c === 101 || c === 69) isInt = false;
-      else if (c === 106 || c === 74) return undefined; // 1j: complex
+      break;
     }
   }
-  if (simple) {
-    let v = 0;
-    for (let i = start; i < end; i++) v = v * 10 + (text.charCodeAt(i) - 48);
-    return { value: v, isInt: true };
+  if (simple && digits > 0 && digits <= 15) {
+    scratch.value = fraction > 0 ? mantissa / 10 ** fraction : mantissa;
+    scratch.isInt = fraction < 0;
+    return scratch;
   }
-  let s = text.substring(start, end);
-  if (s.includes('_')) s = s.split('_').join('');
-  const value = Number(s);
+  let isInt = true;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 || c === 101 || c === 69) isInt = false;
+    else if (c === 106 || c === 74) return undefined; // 1j: complex
+  }
+  let t = text.substring(start, end);
+  if (t.includes('_')) t = t.split('_').join('');
+  const value = Number(t);
   if (Number.isNaN(value)) return undefined;
-  return { value, isInt };
+  scratch.value = value;
+  scratch.isInt = isInt;
+  return scratch;
 }
 
 class LiteralParser {

@@ -101,7 +101,7 @@ describe('engine/fast: float32 conv kernels against the definition', () => {
     }
   });
 
-  it('max pool: kernel, stride, dilation, padding, ceil mode, NaN and -inf', () => {
+  it('max pool: kernel, stride, dilation, padding, ceil mode, NaN, -inf and signed zeros', () => {
     const r = rng(7);
     const pick = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
     let tested = 0;
@@ -125,6 +125,8 @@ describe('engine/fast: float32 conv kernels against the definition', () => {
       if (oh < 1 || ow < 1) continue;
       const x = randomArray(r, s.n * s.cin * s.h * s.w);
       if (t % 5 === 0) x[pick(0, x.length - 1)] = NaN;
+      // Signed zeros: PyTorch keeps the first of -0 and +0, so the sign must come out exactly.
+      if (t % 4 === 1) for (let i = 0; i < x.length; i++) if (r() < 0.6) x[i] = r() < 0.5 ? -0 : 0;
       if (t % 7 === 0) x.fill(-Infinity, 0, pick(0, x.length));
       const y = new Float32Array(s.n * s.cin * oh * ow);
       assert.equal(maxPool2dFloat32(c, x, y), true);
@@ -141,7 +143,8 @@ describe('engine/fast: float32 conv kernels against the definition', () => {
                 if (v > m || Number.isNaN(v)) m = v;
                 if (Number.isNaN(m)) break;
               }
-            if (!Object.is(y[i], m) && !(y[i] === m)) assert.fail(`max pool case ${t} ${JSON.stringify(s)} ceil=${ceil}: y[${i}] = ${y[i]}, want ${m}`);
+            const show = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
+            if (!Object.is(y[i], m)) assert.fail(`max pool case ${t} ${JSON.stringify(s)} ceil=${ceil}: y[${i}] = ${show(y[i])}, want ${show(m)}`);
           }
       tested++;
     }

@@ -332,13 +332,14 @@
       (br_if $rows (i32.lt_u (local.tee $y (i32.add (local.get $y) (i32.const 1))) (local.get $oh)))))
 
   ;; Max pooling over `planes` padded planes (padding already -inf), stride 1 or 2 along the
-  ;; width, 4 outputs at a time; planeStep is the byte size of one padded plane. NaN propagates
-  ;; (f32x4.max returns NaN when either side is NaN), as in PyTorch. Spills like depthwise.
+  ;; width, 4 outputs at a time; planeStep is the byte size of one padded plane. PyTorch's rule,
+  ;; taps in row-major order: a tap replaces the best so far if it is larger or NaN. (f32x4.max
+  ;; would differ on signed zeros: PyTorch keeps the first of -0 and +0.) Spills like depthwise.
   (func (export "max_pool") (param $dst i32) (param $img i32) (param $planes i32) (param $planeStep i32)
                             (param $oh i32) (param $ow i32) (param $rowStep i32) (param $colStep i32)
                             (param $dilRow i32) (param $dilCol i32) (param $kh i32) (param $kw i32)
     (local $y i32) (local $x i32) (local $row i32) (local $src i32) (local $s i32)
-    (local $i i32) (local $j i32) (local $m v128)
+    (local $i i32) (local $j i32) (local $m v128) (local $v v128)
     (loop $plane
       (local.set $y (i32.const 0))
       (loop $rows
@@ -354,14 +355,15 @@
             (if (i32.eq (local.get $colStep) (i32.const 4))
               (then
                 (loop $taps
-                  (local.set $m (f32x4.max (local.get $m) (v128.load (local.get $s))))
+                  (local.set $v (v128.load (local.get $s)))
+                  (local.set $m (v128.bitselect (local.get $v) (local.get $m) (v128.or (f32x4.gt (local.get $v) (local.get $m)) (f32x4.ne (local.get $v) (local.get $v)))))
                   (local.set $s (i32.add (local.get $s) (local.get $dilCol)))
                   (br_if $taps (local.tee $j (i32.sub (local.get $j) (i32.const 1))))))
               (else
                 (loop $taps2
-                  (local.set $m (f32x4.max (local.get $m)
-                    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-                      (v128.load (local.get $s)) (v128.load offset=16 (local.get $s)))))
+                  (local.set $v (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                    (v128.load (local.get $s)) (v128.load offset=16 (local.get $s))))
+                  (local.set $m (v128.bitselect (local.get $v) (local.get $m) (v128.or (f32x4.gt (local.get $v) (local.get $m)) (f32x4.ne (local.get $v) (local.get $v)))))
                   (local.set $s (i32.add (local.get $s) (local.get $dilCol)))
                   (br_if $taps2 (local.tee $j (i32.sub (local.get $j) (i32.const 1)))))))
             (local.set $src (i32.add (local.get $src) (local.get $dilRow)))
@@ -374,8 +376,27 @@
       (local.set $img (i32.add (local.get $img) (local.get $planeStep)))
       (br_if $plane (local.tee $planes (i32.sub (local.get $planes) (i32.const 1))))))
 
+  ;; Four 2×2 windows (rows at s and t, 8 floats each) in PyTorch's order: (0,0), (0,1), (1,0),
+  ;; (1,1); a tap replaces the best so far if it is larger or NaN.
+  (func $first_max_2x2 (param $s i32) (param $t i32) (result v128)
+    (local $a v128) (local $b v128) (local $m v128) (local $v v128)
+    (local.set $a (v128.load (local.get $s)))
+    (local.set $b (v128.load offset=16 (local.get $s)))
+    (local.set $m (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a) (local.get $b)))
+    (local.set $v (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a) (local.get $b)))
+    (local.set $m (v128.bitselect (local.get $v) (local.get $m) (v128.or (f32x4.gt (local.get $v) (local.get $m)) (f32x4.ne (local.get $v) (local.get $v)))))
+    (local.set $a (v128.load (local.get $t)))
+    (local.set $b (v128.load offset=16 (local.get $t)))
+    (local.set $v (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a) (local.get $b)))
+    (local.set $m (v128.bitselect (local.get $v) (local.get $m) (v128.or (f32x4.gt (local.get $v) (local.get $m)) (f32x4.ne (local.get $v) (local.get $v)))))
+    (local.set $v (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a) (local.get $b)))
+    (local.set $m (v128.bitselect (local.get $v) (local.get $m) (v128.or (f32x4.gt (local.get $v) (local.get $m)) (f32x4.ne (local.get $v) (local.get $v)))))
+    (local.get $m))
+
   ;; The common 2×2 window, stride 2, no dilation: 8 outputs per step. Rows are maxed first, then
-  ;; even and odd columns are split out and maxed, so each input is loaded once.
+  ;; even and odd columns are split out and maxed, so each input is loaded once. f32x4.max gives
+  ;; PyTorch's answer (NaN included) except for a zero maximum, where PyTorch keeps the first zero's
+  ;; sign: steps with a zero maximum are redone in PyTorch's order by $first_max_2x2.
   (func (export "max_pool_2x2s2") (param $dst i32) (param $img i32) (param $planes i32) (param $planeStep i32)
                                   (param $oh i32) (param $ow i32) (param $rowStep i32) (param $dilRow i32)
     (local $y i32) (local $x i32) (local $s i32) (local $t i32) (local $m0 v128) (local $m1 v128)
@@ -391,12 +412,19 @@
           (local.set $m1 (f32x4.max (v128.load offset=16 (local.get $s)) (v128.load offset=16 (local.get $t))))
           (local.set $m2 (f32x4.max (v128.load offset=32 (local.get $s)) (v128.load offset=32 (local.get $t))))
           (local.set $m3 (f32x4.max (v128.load offset=48 (local.get $s)) (v128.load offset=48 (local.get $t))))
-          (v128.store (local.get $dst) (f32x4.max
+          (local.set $m0 (f32x4.max
             (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $m0) (local.get $m1))
             (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $m0) (local.get $m1))))
-          (v128.store offset=16 (local.get $dst) (f32x4.max
+          (local.set $m2 (f32x4.max
             (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $m2) (local.get $m3))
             (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $m2) (local.get $m3))))
+          (if (v128.any_true (v128.or (f32x4.eq (local.get $m0) (v128.const f32x4 0 0 0 0))
+                                      (f32x4.eq (local.get $m2) (v128.const f32x4 0 0 0 0))))
+            (then
+              (local.set $m0 (call $first_max_2x2 (local.get $s) (local.get $t)))
+              (local.set $m2 (call $first_max_2x2 (i32.add (local.get $s) (i32.const 32)) (i32.add (local.get $t) (i32.const 32))))))
+          (v128.store (local.get $dst) (local.get $m0))
+          (v128.store offset=16 (local.get $dst) (local.get $m2))
           (local.set $s (i32.add (local.get $s) (i32.const 64)))
           (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
           (br_if $blocks (i32.lt_u (local.tee $x (i32.add (local.get $x) (i32.const 8))) (local.get $ow))))

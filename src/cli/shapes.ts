@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { scanCells, scanDocument, type Item, type ScanResult } from '../parse';
+import { convCost } from '../engine';
 
 export interface ShapeRow {
   line: number;
@@ -24,7 +25,9 @@ export interface ShapeRow {
   params?: number | null;
   inputShape?: number[];
   outputShape?: number[];
+  /** Multiply-adds of the whole call (the engine's cost model), and FLOPs = 2·MACs. */
   macs?: number;
+  flops?: number;
   /** Where a name was bound (1-based line; for notebooks also its cell). */
   boundAt?: { line: number; column: number };
   error?: string;
@@ -46,8 +49,11 @@ export function rowsOf(result: ScanResult, cell?: number): ShapeRow[] {
       if (applied?.inputShape) row.inputShape = applied.inputShape;
       if (applied?.outputShape) row.outputShape = applied.outputShape;
       if (applied?.info && applied.outputShape) {
-        const i = applied.info;
-        if (i.op === 'conv2d' || i.op === 'conv_transpose2d') row.macs = i.batch * i.outChannels * i.outHeight * i.outWidth * i.inChannelsPerGroup * i.kernelHeight * i.kernelWidth;
+        const cost = convCost(applied.info);
+        if (cost.macs > 0) {
+          row.macs = cost.macs;
+          row.flops = cost.flops;
+        }
       }
     }
     if (it.boundAt && it.kind === 'name') row.boundAt = { line: it.boundAt.line, column: it.boundAt.column };
@@ -95,7 +101,7 @@ function textLine(r: ShapeRow): string {
     if (r.params !== undefined && r.params !== null) parts.push(`params ${r.params}`);
     if (r.inputShape) parts.push(`input ${shape(r.inputShape)}`);
     if (r.outputShape) parts.push(`output ${shape(r.outputShape)}`);
-    if (r.macs !== undefined) parts.push(`MACs ${r.macs}`);
+    if (r.macs !== undefined) parts.push(`MACs ${r.macs}`, `FLOPs ${r.flops}`);
   } else {
     parts.push(`shape ${shape(r.shape)}`);
     if (r.dtype) parts.push(r.dtype);

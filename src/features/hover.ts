@@ -8,7 +8,8 @@
  * our own commands, and only once they are registered.
  */
 import * as vscode from 'vscode';
-import { scanDocument, itemAt, elementBytes, type Item, type ScanResult, type Binding, type LayerReport, type TensorValue } from '../parse';
+import { scanDocument, itemAt, elementBytes, engineDtype, type Item, type ScanResult, type Binding, type LayerReport, type TensorValue } from '../parse';
+import { convCost, outputSizeFormula } from '../engine';
 import { log } from './log';
 
 const COMPUTE_COMMAND = 'convLens.computeConv';
@@ -156,35 +157,49 @@ function tensorLines(md: vscode.MarkdownString, t: TensorValue): void {
 
 // ----- layers ---------------------------------------------------------------------------------
 
-/** One axis of the output-size formula, with its numbers (`⌊(8 + 0 + 0 − 1·(3 − 1) − 1) / 3⌋ + 1 = 2`). */
-function axisFormula(axis: 'H' | 'W', r: LayerReport): string | undefined {
+/**
+ * One axis of the output-size formula before the input is known, in the engine's notation
+ * (`floor((H_in + 0 + 0 − 1·(3 − 1) − 1) / 3) + 1`); with an input, the engine's own formula.
+ */
+function symbolicAxis(axis: 'H' | 'W', r: LayerReport): string | undefined {
   const s = r.spec;
-  const i = r.info;
   const h = axis === 'H';
-  const k = i ? (h ? i.kernelHeight : i.kernelWidth) : s.kernelSize?.[h ? 0 : 1] ?? (r.weightShape ? r.weightShape[h ? 2 : 3] : undefined);
+  const k = s.kernelSize?.[h ? 0 : 1] ?? (r.weightShape ? r.weightShape[h ? 2 : 3] : undefined);
   if (k === undefined) return undefined;
-  const stride = i ? (h ? i.strideHeight : i.strideWidth) : s.stride ? s.stride[h ? 0 : 1] : s.op === 'max_pool2d' || s.op === 'avg_pool2d' ? k : 1;
-  const dil = i ? (h ? i.dilationHeight : i.dilationWidth) : s.dilation?.[h ? 0 : 1] ?? 1;
-  let pads: [number, number] | undefined;
-  if (i) pads = h ? [i.padTop, i.padBottom] : [i.padLeft, i.padRight];
-  else if (s.padding === undefined || s.padding === 'valid') pads = [0, 0];
+  const isPool = s.op === 'max_pool2d' || s.op === 'avg_pool2d';
+  const stride = s.stride ? s.stride[h ? 0 : 1] : isPool ? k : 1;
+  const dil = s.dilation?.[h ? 0 : 1] ?? 1;
+  let pads: [number, number];
+  if (s.padding === undefined || s.padding === 'valid') pads = [0, 0];
   else if (typeof s.padding === 'number') pads = [s.padding, s.padding];
   else if (s.padding === 'same') {
     const total = dil * (k - 1);
     pads = [Math.floor(total / 2), total - Math.floor(total / 2)];
   } else if (s.padding.length === 2) pads = [s.padding[h ? 0 : 1], s.padding[h ? 0 : 1]];
   else pads = h ? [s.padding[0], s.padding[1]] : [s.padding[2], s.padding[3]];
-  const input = i ? String(h ? i.inHeight : i.inWidth) : `${axis}_in`;
-  const out = i ? ` = ${h ? i.outHeight : i.outWidth}` : '';
+  const input = `${axis}_in`;
   if (s.op === 'conv_transpose2d') {
-    const op = i ? (h ? i.outputPaddingHeight : i.outputPaddingWidth) : s.outputPadding?.[h ? 0 : 1] ?? 0;
-    return `${axis}_out = (${input} − 1)·${stride} − ${pads[0]} − ${pads[1]} + ${dil}·(${k} − 1) + ${op} + 1${out}`;
+    const op = s.outputPadding?.[h ? 0 : 1] ?? 0;
+    return `${axis}_out = (${input} − 1)·${stride} − ${pads[0]} − ${pads[1]} + ${dil}·(${k} − 1) + ${op} + 1`;
   }
-  const floor = s.ceilMode ? ['⌈', '⌉'] : ['⌊', '⌋'];
-  return `${axis}_out = ${floor[0]}(${input} + ${pads[0]} + ${pads[1]} − ${dil}·(${k} − 1) − 1) / ${stride}${floor[1]} + 1${out}`;
+  const round = s.ceilMode ? 'ceil' : 'floor';
+  return `${axis}_out = ${round}((${input} + ${pads[0]} + ${pads[1]} − ${dil}·(${k} − 1) − 1) / ${stride}) + 1`;
 }
 
-/** Multiply-adds for one output element: (C_in / groups)·kH·kW. */
+function formulaLines(md: vscode.MarkdownString, r: LayerReport): void {
+  if (r.info) {
+    const f = outputSizeFormula(r.info);
+    line(md, `H_out = ${f.height}`);
+    line(md, `W_out = ${f.width}`);
+    return;
+  }
+  for (const axis of ['H', 'W'] as const) {
+    const f = symbolicAxis(axis, r);
+    if (f) line(md, f);
+  }
+}
+
+/** Multiply-adds for one output element: (C_in / groups)·kH·kW (transposed: per input element). */
 function macsPerPosition(r: LayerReport): { text: string; value: number } | undefined {
   const s = r.spec;
   if (s.op === 'max_pool2d' || s.op === 'avg_pool2d') return undefined;
@@ -195,10 +210,26 @@ function macsPerPosition(r: LayerReport): { text: string; value: number } | unde
   }
   const w = r.weightShape;
   if (!w || w.length !== 4) return undefined;
+  if (s.op === 'conv_transpose2d') return { text: `${w[1]}·${w[2]}·${w[3]}`, value: w[1] * w[2] * w[3] };
   return { text: `${w[1]}·${w[2]}·${w[3]}`, value: w[1] * w[2] * w[3] };
 }
 
-function layerLines(md: vscode.MarkdownString, r: LayerReport, where: string | undefined): void {
+/** Input → output, total MACs / FLOPs (the engine's cost model), the formula with the numbers. */
+function appliedLines(md: vscode.MarkdownString, r: LayerReport, where: string | undefined, dtype: string | undefined): void {
+  if (!r.inputShape) return;
+  if (!r.outputShape || !r.info) {
+    if (r.error) line(md, where ? vscode.l10n.t('Shape mismatch ({0}): {1}', where, r.error) : vscode.l10n.t('Shape mismatch: {0}', r.error));
+    return;
+  }
+  line(md, where ? vscode.l10n.t('input {0} ({1}) → output {2}', dims(r.inputShape), where, dims(r.outputShape)) : vscode.l10n.t('input {0} → output {1}', dims(r.inputShape), dims(r.outputShape)));
+  const cost = convCost(r.info, dtype && engineDtype(dtype) === 'float32' ? 'float32' : 'float64');
+  if (cost.macs > 0) line(md, vscode.l10n.t('total: {0} MACs · {1} FLOPs (2·MACs)', count(cost.macs), count(cost.flops)));
+  else if (cost.reductionOps > 0) line(md, vscode.l10n.t('total: {0} {1}', count(cost.reductionOps), cost.reductionLabel));
+  if (cost.biasAdds > 0) line(md, vscode.l10n.t('bias adds: {0}', count(cost.biasAdds)));
+  formulaLines(md, r);
+}
+
+function layerLines(md: vscode.MarkdownString, r: LayerReport, dtype: string | undefined): void {
   const s = r.spec;
   const isPool = s.op === 'max_pool2d' || s.op === 'avg_pool2d';
   if (r.weightShape) {
@@ -214,21 +245,11 @@ function layerLines(md: vscode.MarkdownString, r: LayerReport, where: string | u
   }
   const perPosition = macsPerPosition(r);
   if (perPosition) line(md, vscode.l10n.t('MACs per output position: {0} = {1}', perPosition.text, count(perPosition.value)));
-  for (const axis of ['H', 'W'] as const) {
-    const f = axisFormula(axis, r);
-    if (f) line(md, f);
+  if (r.inputShape) appliedLines(md, r, undefined, dtype);
+  else {
+    formulaLines(md, r);
+    if (r.error) line(md, vscode.l10n.t('Shape mismatch: {0}', r.error));
   }
-  if (r.inputShape && r.outputShape) {
-    line(md, where ? vscode.l10n.t('input {0} ({1}) → output {2}', dims(r.inputShape), where, dims(r.outputShape)) : vscode.l10n.t('input {0} → output {1}', dims(r.inputShape), dims(r.outputShape)));
-    const i = r.info;
-    if (i && !isPool && s.op !== 'corr2d' || (i && s.op === 'corr2d')) {
-      const spatial = i.op === 'conv_transpose2d' ? i.inHeight * i.inWidth * i.inChannels : i.outHeight * i.outWidth * i.outChannels;
-      const macs = i.batch * spatial * (perPosition?.value ?? 0);
-      line(md, vscode.l10n.t('total: {0} MACs · {1} FLOPs', count(macs), count(2 * macs)));
-      if (r.biasShape) line(md, vscode.l10n.t('bias adds: {0}', count(i.batch * i.outChannels * i.outHeight * i.outWidth)));
-    }
-  }
-  if (r.error) line(md, vscode.l10n.t('Shape mismatch: {0}', r.error));
 }
 
 // ----- the hover ------------------------------------------------------------------------------
@@ -254,32 +275,16 @@ function describe(doc: vscode.TextDocument, item: Item, result: ScanResult, comm
     const here = result.lines.position(item.start).line === item.boundAt.line && item.start === item.boundAt.offset;
     line(md, here ? vscode.l10n.t('bound here') : vscode.l10n.t('bound at line {0}', item.boundAt.line));
   }
-  if (item.tensor) tensorLines(md, item.tensor);
+  if (item.tensor && item.kind !== 'layer') tensorLines(md, item.tensor);
   else if (item.size) {
     line(md, vscode.l10n.t('torch.Size: shape {0} · {1} elements', dims(item.size), count(numel(item.size))));
     for (const r of operandReadings(item.size)) line(md, r);
   }
   if (item.layer) {
-    if (item.kind === 'layer' || item.kind === 'name') layerLines(md, item.layer, undefined);
+    layerLines(md, item.layer, item.tensor?.dtype);
     for (const a of item.applications ?? []) {
       if (a.layer === item.layer) continue;
-      const where = vscode.l10n.t('applied at line {0}', result.lines.position(a.offset).line);
-      if (a.layer.outputShape) {
-        line(md, vscode.l10n.t('input {0} ({1}) → output {2}', dims(a.layer.inputShape ?? []), where, dims(a.layer.outputShape)));
-        const i = a.layer.info;
-        const per = macsPerPosition(a.layer);
-        if (i && per) {
-          const spatial = i.op === 'conv_transpose2d' ? i.inHeight * i.inWidth * i.inChannels : i.outHeight * i.outWidth * i.outChannels;
-          const macs = i.batch * spatial * per.value;
-          line(md, vscode.l10n.t('total: {0} MACs · {1} FLOPs', count(macs), count(2 * macs)));
-        }
-        for (const axis of ['H', 'W'] as const) {
-          const f = axisFormula(axis, a.layer);
-          if (f) line(md, f);
-        }
-      } else if (a.layer.error) {
-        line(md, vscode.l10n.t('Shape mismatch ({0}): {1}', where, a.layer.error));
-      }
+      appliedLines(md, a.layer, vscode.l10n.t('applied at line {0}', result.lines.position(a.offset).line), undefined);
     }
   }
   if (item.error && !item.layer) line(md, vscode.l10n.t('Nothing more to show: {0}', item.error));

@@ -907,7 +907,7 @@ function helper(name: string, callee: string, args: Args): CallOutcome {
   const x = tensorArg(args.positional[0]?.value);
   const k = tensorArg(args.positional[1]?.value);
   const corr = (input: readonly number[] | undefined, weight: readonly number[] | undefined, check?: () => string | undefined): CallOutcome => {
-    const spec: LayerSpec = { op: 'corr2d', style: 'helper', callee, stride: null };
+    const spec: LayerSpec = { op: 'corr2d', style: 'helper', callee, stride: null, bias: false };
     const base = { spec, weightShape: k ? [...k.shape] : null, biasShape: null, params: null };
     if (!x || !k || !input || !weight) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: base } };
     const problem = check?.();
@@ -937,7 +937,7 @@ function helper(name: string, callee: string, args: Args): CallOutcome {
         (name === 'corr2d_multi_in_out_1x1' && k && (k.shape[2] !== 1 || k.shape[3] !== 1) ? `${name}: expected 1×1 kernels, but got ${k.shape[2]}×${k.shape[3]}` : undefined));
     case 'pool2d': {
       const size = args.positional[1] ? intTuple(args.positional[1].value) : undefined;
-      const spec: LayerSpec = { op: 'max_pool2d', style: 'helper', callee, kernelSize: size && size.length === 2 ? [size[0], size[1]] : undefined, stride: [1, 1] };
+      const spec: LayerSpec = { op: 'max_pool2d', style: 'helper', callee, kernelSize: size && size.length === 2 ? [size[0], size[1]] : undefined, stride: [1, 1], bias: false };
       const modeArg = args.positional[2]?.value ?? args.keywords.get('mode')?.value;
       const op = modeArg?.kind === 'string' && modeArg.value === 'avg' ? 'avg_pool2d' : 'max_pool2d';
       const s = { ...spec, op } as LayerSpec;

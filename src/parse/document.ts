@@ -154,6 +154,8 @@ class DocumentScanner {
    * exception: prose fails constantly, and a thrown exception costs microseconds each.
    */
   private failedAt = -1;
+  /** Brackets the evaluator is inside; at 0 a line break ends the statement, as in Python. */
+  private nest = 0;
 
   /** Records a failure at token `at` and returns the FAILED result every caller passes up. */
   private fail(at: number): Parsed {
@@ -335,6 +337,7 @@ class DocumentScanner {
         continue;
       }
       this.failedAt = -1;
+      this.nest = 0;
       if (definition) i = this.definition(i);
       else if (statementStart) i = this.statement(i);
       else i = this.expressionList(i).end;
@@ -508,7 +511,7 @@ class DocumentScanner {
     if (first.end < 0 || !this.isPunct(first.end, P.Comma)) return first;
     const items: Value[] = [first.value];
     let j = first.end;
-    while (this.isPunct(j, P.Comma) && this.startsExpression(j + 1)) {
+    while (this.isPunct(j, P.Comma) && this.startsExpression(j + 1) && !this.lineBreakAt(j + 1)) {
       const next = this.expression(j + 1);
       if (next.end < 0) return next;
       items.push(next.value);
@@ -516,6 +519,11 @@ class DocumentScanner {
     }
     if (this.isPunct(j, P.Comma)) j++;
     return { value: { kind: 'seq', items, form: 'tuple' }, end: j };
+  }
+
+  /** A line break outside brackets: the statement ends before token `j`. */
+  private lineBreakAt(j: number): boolean {
+    return this.nest === 0 && j < this.n && this.first[j] === 1;
   }
 
   private startsExpression(i: number): boolean {
@@ -541,7 +549,7 @@ class DocumentScanner {
     }
     let r = this.binary(i, 0);
     // `a if c else b`, `a and b`, `a or b`: the parts are looked at, the result is not known.
-    while (r.end >= 0 && (this.isKw(r.end, K_AND) || this.isKw(r.end, K_OR) || (this.isKw(r.end, K_IF) && this.hasElse(r.end))) && this.startsExpression(r.end + 1)) {
+    while (r.end >= 0 && !this.lineBreakAt(r.end) && (this.isKw(r.end, K_AND) || this.isKw(r.end, K_OR) || (this.isKw(r.end, K_IF) && this.hasElse(r.end))) && this.startsExpression(r.end + 1)) {
       if (this.isKw(r.end, K_IF)) {
         const cond = this.binary(r.end + 1, 0);
         if (cond.end < 0) return cond;
@@ -573,7 +581,7 @@ class DocumentScanner {
     let left = this.unaryExpr(i);
     for (;;) {
       const j = left.end;
-      if (j < 0 || j >= this.n) return left;
+      if (j < 0 || j >= this.n || this.lineBreakAt(j) || this.lineBreakAt(j + 1)) return left;
       if (this.kinds[j] !== TokenKind.Punct) return left;
       const prec = BINARY_PRECEDENCE.get(this.codes[j]);
       if (prec === undefined || prec < minPrec || !this.startsExpression(j + 1)) return left;
@@ -597,7 +605,7 @@ class DocumentScanner {
       }
     }
     const base = this.postfix(i);
-    if (base.end >= 0 && this.isOp(base.end, OP_STARSTAR) && this.startsExpression(base.end + 1)) {
+    if (base.end >= 0 && !this.lineBreakAt(base.end) && this.isOp(base.end, OP_STARSTAR) && this.startsExpression(base.end + 1)) {
       const exp = this.unaryExpr(base.end + 1);
       return exp.end < 0 ? exp : { value: binary('**', base.value, exp.value), end: exp.end };
     }
@@ -614,6 +622,7 @@ class DocumentScanner {
     let chainItem = -1;
     let pathText: string | undefined = value.kind === 'ref' ? value.path : undefined;
     for (;;) {
+      if (this.lineBreakAt(j)) return { value, end: j };
       if (this.isPunct(j, P.Dot) && this.isName(j + 1)) {
         const name = this.tokText(j + 1);
         if (pathText !== undefined) pathText += '.' + name;
@@ -626,7 +635,9 @@ class DocumentScanner {
         const close = this.match[j];
         if (close < 0) return { value: UNKNOWN, end: j + 1 }; // unclosed: whatever follows is read on its own
         const before = value;
+        this.nest++;
         const out = this.call(value, pathText, j, close, startOffset);
+        this.nest--;
         if (this.failedAt >= 0) return FAILED;
         value = out.value;
         if (chainItem >= 0 && before.kind === 'method' && value.kind === 'tensor') {
@@ -643,7 +654,9 @@ class DocumentScanner {
       if (this.isPunct(j, P.LBracket) && !this.space[j]) {
         const close = this.match[j];
         if (close < 0) return { value: UNKNOWN, end: j + 1 };
+        this.nest++;
         value = this.subscript(value, j + 1, close);
+        this.nest--;
         if (this.failedAt >= 0) return FAILED;
         pathText = undefined;
         chainItem = -1;
@@ -655,7 +668,9 @@ class DocumentScanner {
         // `x [0]` is still a subscript in Python; after an unknown name it is more likely prose.
         const close = this.match[j];
         if (close < 0) return { value: UNKNOWN, end: j + 1 };
+        this.nest++;
         value = this.subscript(value, j + 1, close);
+        this.nest--;
         if (this.failedAt >= 0) return FAILED;
         pathText = undefined;
         chainItem = -1;
@@ -700,7 +715,9 @@ class DocumentScanner {
       if (single && c === P.LBrace) {
         const close = this.match[i];
         if (close < 0) return { value: UNKNOWN, end: i + 1 };
+        this.nest++;
         this.elements(i + 1, close, true);
+        this.nest--;
         return this.failedAt >= 0 ? FAILED : { value: UNKNOWN, end: close + 1 };
       }
       if (this.codes[i] === OP_ELLIPSIS) return { value: UNKNOWN, end: i + 1 };
@@ -729,7 +746,9 @@ class DocumentScanner {
       return { value: UNKNOWN, end: close + 1 };
     }
     // Not a numeric literal: the general forms.
+    this.nest++;
     const { values, comprehension, commas } = this.elements(i + 1, close, false);
+    this.nest--;
     if (this.failedAt >= 0) return FAILED;
     if (comprehension) return { value: UNKNOWN, end: close + 1 };
     if (!isList && values.length === 1 && !commas) return { value: values[0], end: close + 1 };

@@ -366,6 +366,12 @@ describe('parse/document: text around the code', () => {
     const text = '# Notes\n\nIn [7]:\n```python\nX = torch.tensor([[1., 2.], [3., 4.]])\n```\nThe bias is\n```text\n[[2, 3],\n [4, 5]]\n```\n- [a link](#anchor)';
     assert.deepEqual(summary(scanDocument(text)), ['5:5 literal (2, 2)', '9:1 literal (2, 2)']);
   });
+  it('a line break outside brackets ends the statement (a Markdown list item is not a subtraction)', () => {
+    const text = 'K = torch.ones(2)\n- the kernel\nconv = nn.Conv2d(1, 1, 3)\nconv\n(img)\nK';
+    const r = scanDocument(text);
+    assert.deepEqual(itemAt(r.items, text.length - 1)?.tensor?.shape, [2]);
+    assert.equal(r.items.filter((i) => i.kind === 'layer').length, 1);
+  });
   it('itemAt returns the innermost item', () => {
     const text = 'X = torch.ones(1, 1, 4, 4)\nY = F.conv2d(X, torch.ones(1, 1, 3, 3))';
     const r = scanDocument(text);

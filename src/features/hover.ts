@@ -265,7 +265,7 @@ function describe(doc: vscode.TextDocument, item: Item, result: ScanResult, comm
   md.isTrusted = enabled.length ? { enabledCommands: enabled } : false;
   const title = KIND_TITLES[item.kind]();
   md.appendMarkdown('**Conv Lens** · ');
-  md.appendText(item.kind === 'name' || item.kind === 'layer' ? title : `${title} (${item.form})`);
+  md.appendText(item.kind === 'name' ? title : `${title} (${item.form})`);
   if (item.name) {
     md.appendMarkdown(' · ');
     md.appendText(item.name);

@@ -1076,16 +1076,22 @@ export function scanCells(cells: readonly string[], options: ParseLimits = {}): 
   return out;
 }
 
-/** The most specific item at `offset` (the innermost one whose range holds it), or undefined. */
+/**
+ * The most specific item at `offset`: the innermost one whose range holds it; failing that, a name
+ * that ends right there (the caret just after `X`).
+ */
 export function itemAt(items: readonly Item[], offset: number): Item | undefined {
   let best: Item | undefined;
+  let touching: Item | undefined;
   for (const it of items) {
     if (it.start > offset) break;
-    if (offset < it.end || (offset === it.end && it.end > it.start && it.kind === 'name')) {
+    if (offset < it.end) {
       if (!best || it.end - it.start <= best.end - best.start) best = it;
+    } else if (offset === it.end && it.kind === 'name' && it.end > it.start) {
+      touching = it;
     }
   }
-  return best;
+  return best ?? touching;
 }
 
 export type { NestedLiteral };

@@ -87,8 +87,10 @@ export function notebookCells(text: string): string[] {
   });
 }
 
+/** A shape as Python prints the tuple: `(2, 3, 3)`, `(3,)`, `()`; `?` when not known. */
 function shape(s: readonly number[] | null | undefined): string {
-  return s ? `(${s.join(', ')})` : '?';
+  if (!s) return '?';
+  return s.length === 1 ? `(${s[0]},)` : `(${s.join(', ')})`;
 }
 
 function textLine(r: ShapeRow): string {

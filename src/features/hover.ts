@@ -71,7 +71,8 @@ function selector(languages: readonly string[]): vscode.DocumentSelector {
 // Text. Everything from the workspace goes through `appendText` (escaped); our own words and
 // numbers are built here.
 
-const dims = (shape: readonly number[]): string => `(${shape.join(', ')})`;
+/** A shape as Python prints the tuple: `(2, 3, 3)`, `(3,)`, `()`. */
+const dims = (shape: readonly number[]): string => (shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`);
 
 function formatNumber(v: number): string {
   if (Number.isNaN(v)) return 'nan';

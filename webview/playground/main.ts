@@ -60,11 +60,25 @@ const vscode = acquireVsCodeApi();
 let state: PlaygroundState = restoreState(vscode.getState());
 
 /** Measurements for the benchmark: ms from a change to its output drawn, and to the next frame. */
-const perf = { render: [] as number[], frame: [] as number[], renders: 0 };
+const perf = { render: [] as number[], frame: [] as number[], engine: [] as number[], renders: 0 };
 (window as unknown as { __convLensPerf: typeof perf }).__convLensPerf = perf;
 
 const post = (m: PlaygroundFromWebview) => vscode.postMessage(m);
-const save = () => vscode.setState(state);
+// Saving serialises the whole state: done once things settle, and at once when the page goes away.
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+const saveNow = () => {
+  clearTimeout(saveTimer);
+  saveTimer = undefined;
+  vscode.setState(state);
+};
+const save = () => {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(saveNow, 150);
+};
+window.addEventListener('pagehide', saveNow);
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden') saveNow();
+});
 const toTensor = (w: WireTensor): Tensor => tensor(w.shape, w.data);
 
 // ── editors and options ────────────────────────────────────────────────────────────────────────
@@ -110,10 +124,14 @@ const kernelEditor = new TensorEditor({
   },
   resize: (k, hh, ww) => resizeSpatial(k, hh, ww),
   onChange: (k) => {
+    const reshaped = k.shape.join() !== state.kernel.shape.join();
     state.kernel = k;
-    if (state.bias) state.bias = resizeList(state.bias, outChannelsOf(state));
-    kernelEditor.setPresets(kernelPresets(k.shape[0], k.shape[1]));
-    controls.set(state.params, state.bias, outChannelsOf(state));
+    // A new value changes only the output; a new shape also changes the presets and the bias.
+    if (reshaped) {
+      if (state.bias) state.bias = resizeList(state.bias, outChannelsOf(state));
+      kernelEditor.setPresets(kernelPresets(k.shape[0], k.shape[1]));
+      controls.set(state.params, state.bias, outChannelsOf(state));
+    }
     changed();
   },
   onRequestSelection: () => post({ type: 'requestSelection', target: 'kernel' }),
@@ -286,6 +304,7 @@ async function recompute(): Promise<void> {
   if (started !== null) {
     const ms = performance.now() - started;
     perf.render.push(ms);
+    if (reply.kind === 'forward') perf.engine.push(reply.ms);
     requestAnimationFrame(() => perf.frame.push(performance.now() - started));
     timingEl.textContent = reply.kind === 'forward' ? t('updated in {0} ms (engine {1} ms, {2})', ms.toFixed(1), reply.ms.toFixed(2), c.inWorker ? t('worker') : t('page')) : '';
   }

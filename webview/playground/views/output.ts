@@ -6,7 +6,7 @@ import { outputSizeFormula } from '../../../src/engine';
 import { el, formatNumber } from '../../common/dom';
 import { ExplainPanel } from '../explain';
 import { t } from '../l10n';
-import { MapView } from '../mapview';
+import { MapView, type Mark } from '../mapview';
 import { absMax, explainSource, type Computed, type View } from './context';
 
 export class OutputView implements View {
@@ -69,6 +69,10 @@ export class OutputView implements View {
 
   private showExplain(at: { o: number; y: number; x: number }): void {
     const src = this.last && explainSource(this.last);
-    if (src) this.explain.show(src, at.o, at.y, at.x);
+    if (!src) return;
+    this.explain.show(src, at.o, at.y, at.x);
+    // Light the explained cell in its map, clear the others.
+    const w = src.info.outWidth;
+    this.maps.forEach((m, o) => m.setMarks(o === at.o ? new Map([[at.y * w + at.x, new Set<Mark>(['lit'])]]) : new Map()));
   }
 }

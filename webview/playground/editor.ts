@@ -227,6 +227,8 @@ export class TensorEditor {
         const index = offset + y * ww + x;
         const input = h('input', {
           class: 'cell',
+          // One tab stop per grid; the arrow keys move inside it.
+          tabindex: y === 0 && x === 0 ? 0 : -1,
           inputmode: 'decimal',
           autocomplete: 'off',
           spellcheck: 'false',
@@ -234,6 +236,9 @@ export class TensorEditor {
           'data-index': index,
         });
         input.addEventListener('input', () => this.onCell(input, index));
+        input.addEventListener('focus', () => {
+          for (const other of table.querySelectorAll('input')) other.tabIndex = other === input ? 0 : -1;
+        });
         input.addEventListener('blur', () => {
           input.value = fmt(this.tensor.data[index]);
           input.removeAttribute('aria-invalid');

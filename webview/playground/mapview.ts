@@ -148,8 +148,10 @@ export class MapView {
     this.cells = [];
     this.table = undefined;
     this.canvas = undefined;
+    // Table maps are a grid whose focused cell is the active descendant; canvas maps announce cells.
+    this.el.setAttribute('role', this.mode === 'table' ? 'grid' : 'group');
     if (this.mode === 'table') {
-      const table = h('table', { class: this.opts.compact ? 'map-table compact' : 'map-table', role: 'grid', 'aria-label': this.opts.label });
+      const table = h('table', { class: this.opts.compact ? 'map-table compact' : 'map-table', role: 'presentation' });
       for (let y = 0; y < this.height; y++) {
         const tr = h('tr', { role: 'row' });
         for (let x = 0; x < this.width; x++) {

@@ -84,6 +84,8 @@ const KEYWORD_LIST = [
 /** Keyword codes stored per token (0: not a keyword), so the evaluator never slices text to compare. */
 const KW = new Map<string, number>(KEYWORD_LIST.map((k, i) => [k, i + 1]));
 const kw = (k: (typeof KEYWORD_LIST)[number]): number => KW.get(k) as number;
+/** First letter and length of every keyword: most names fail this test and are never sliced. */
+const KW_SHAPES = new Set<number>(KEYWORD_LIST.map((k) => k.charCodeAt(0) * 16 + k.length));
 const K_DEF = kw('def');
 const K_CLASS = kw('class');
 const K_NOT = kw('not');
@@ -218,7 +220,7 @@ class DocumentScanner {
         codes[i] = len === 1 ? a : len === 2 ? a * 256 + text.charCodeAt(starts[i] + 1) : 1;
       } else if (kinds[i] === TokenKind.Name && len >= 2 && len <= 8) {
         const a = text.charCodeAt(starts[i]);
-        if (a >= 97 && a <= 122) codes[i] = KW.get(text.substring(starts[i], ends[i])) ?? 0;
+        if (KW_SHAPES.has(a * 16 + len)) codes[i] = KW.get(text.substring(starts[i], ends[i])) ?? 0;
       }
     }
     this.codes = codes;

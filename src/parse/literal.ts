@@ -172,8 +172,20 @@ class LiteralParser {
     this.n++;
   }
 
+  /** The number `number()` read last (fields rather than an object: literals hold millions of them). */
+  private numValue = 0;
+  private numKind: ElementKind = 'int';
+  private numOffset = 0;
+
+  private found(value: number, kind: ElementKind, offset: number): true {
+    this.numValue = value;
+    this.numKind = kind;
+    this.numOffset = offset;
+    return true;
+  }
+
   /** Reads the number whose first token (a sign, digits or a name) is current; leaves the scanner on its last token. */
-  private number(): { value: number; kind: ElementKind; offset: number } | undefined {
+  private number(): boolean {
     const s = this.scanner;
     const text = this.text;
     const offset = s.tokenOffset;
@@ -182,29 +194,29 @@ class LiteralParser {
     if (kind === TokenKind.Punct && s.tokenLength === 1 && (s.tokenChar() === 45 || s.tokenChar() === 43)) {
       if (s.tokenChar() === 45) sign = -1;
       kind = this.next();
-      if (this.signMustTouch && s.spaceBefore) return undefined;
+      if (this.signMustTouch && s.spaceBefore) return false;
     }
     if (kind === TokenKind.Number) {
       const parsed = numberValue(text, s.tokenOffset, s.tokenOffset + s.tokenLength);
       if (!parsed) this.fail(ParseErrorCode.BadNumber, s.tokenOffset, s.tokenLength, { found: s.tokenText() });
-      return { value: sign * parsed.value, kind: parsed.isInt ? 'int' : 'float', offset };
+      return this.found(sign * parsed.value, parsed.isInt ? 'int' : 'float', offset);
     }
     if (kind === TokenKind.Name) {
       let name = s.tokenText();
       if (NUMBER_MODULES.has(name) && this.peekDot()) {
         this.next(); // '.'
-        if (this.next() !== TokenKind.Name) return undefined;
+        if (this.next() !== TokenKind.Name) return false;
         name = s.tokenText();
-        if (name !== 'inf' && name !== 'nan') return undefined;
+        if (name !== 'inf' && name !== 'nan') return false;
       } else if (name === 'float') {
         return this.floatCall(sign, offset);
       }
       const named = NAMED_NUMBERS[name];
-      if (!named) return undefined;
-      if (named.kind === 'bool' && sign !== 1) return { value: -named.value, kind: 'int', offset };
-      return { value: sign * named.value, kind: named.kind, offset };
+      if (!named) return false;
+      if (named.kind === 'bool' && sign !== 1) return this.found(-named.value, 'int', offset);
+      return this.found(sign * named.value, named.kind, offset);
     }
-    return undefined;
+    return false;
   }
 
   private peekDot(): boolean {
@@ -213,13 +225,13 @@ class LiteralParser {
   }
 
   /** `float('inf')`, `float("-nan")`, `float('1.5')`. */
-  private floatCall(sign: number, offset: number): { value: number; kind: ElementKind; offset: number } | undefined {
+  private floatCall(sign: number, offset: number): boolean {
     const s = this.scanner;
-    if (this.next() !== TokenKind.Punct || s.tokenChar() !== 40) return undefined;
-    if (this.next() !== TokenKind.String) return undefined;
+    if (this.next() !== TokenKind.Punct || s.tokenChar() !== 40) return false;
+    if (this.next() !== TokenKind.String) return false;
     const raw = s.tokenText();
     const inner = raw.slice(1, -1).trim().toLowerCase();
-    if (this.next() !== TokenKind.Punct || s.tokenChar() !== 41) return undefined;
+    if (this.next() !== TokenKind.Punct || s.tokenChar() !== 41) return false;
     let v: number;
     if (inner === 'inf' || inner === '+inf' || inner === 'infinity') v = Infinity;
     else if (inner === '-inf' || inner === '-infinity') v = -Infinity;
@@ -228,7 +240,7 @@ class LiteralParser {
       v = inner === '' ? NaN : Number(inner);
       if (Number.isNaN(v)) this.fail(ParseErrorCode.BadNumber, offset, s.tokenOffset + 1 - offset, { found: raw });
     }
-    return { value: sign * v, kind: 'float', offset };
+    return this.found(sign * v, 'float', offset);
   }
 
   private isOpen(kind: TokenKind): boolean {
@@ -322,9 +334,9 @@ class LiteralParser {
     } else if (depth !== this.leafDepth) {
       this.fail(ParseErrorCode.MixedNesting, at, s.tokenOffset + s.tokenLength - at, { path: this.path(depth - 1) + `[${this.stack[depth - 1]?.count ?? 0}]`, expected: 'a list', found: 'a number' });
     }
-    if (num.kind === 'float') this.kind = 'float';
-    else if (num.kind === 'int' && this.kind === 'bool') this.kind = 'int';
-    this.push(num.value, num.offset);
+    if (this.numKind === 'float') this.kind = 'float';
+    else if (this.numKind === 'int' && this.kind === 'bool') this.kind = 'int';
+    this.push(this.numValue, this.numOffset);
     const frame = this.stack[depth - 1];
     if (frame) {
       frame.count++;

@@ -10,8 +10,10 @@ export interface Row {
   workload: string;
   /** Who ran it, e.g. 'conv-lens t1' or 'onnxruntime-web t2'. */
   engine: string;
-  /** Median milliseconds per call. */
+  /** Median milliseconds per call (wall clock). */
   ms: number;
+  /** Median CPU milliseconds per call, for single-threaded engines on a busy machine. */
+  cpuMs?: number;
   /** Throughput in `unit`, when meaningful. */
   rate?: number;
   /** 'GFLOP/s', 'GB/s', 'MB/s', … */
@@ -20,22 +22,33 @@ export interface Row {
   note?: string;
 }
 
-/** `ms / rate` as the notes print it: µs for sub-10 µs calls, ms otherwise. */
-export function formatCell(row: Row | undefined): string {
-  if (!row) return '—';
-  const time = row.ms < 0.01 ? `${(row.ms * 1000).toFixed(2)} µs` : row.ms < 10 ? row.ms.toFixed(2) : row.ms.toFixed(1);
-  return row.rate !== undefined && row.ms >= 0.01 ? `${time} / ${row.rate.toFixed(1)}` : time;
+/** `ms / rate` as the notes print it; a row without a rate under 1 ms (W1) in µs. */
+export function formatCell(row: Row | undefined, ms = row?.ms): string {
+  if (!row || ms === undefined) return '—';
+  if (row.rate === undefined) return ms < 1 ? `${(ms * 1000).toFixed(2)} µs` : ms.toFixed(2);
+  const time = ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
+  return `${time} / ${((row.rate * row.ms) / ms).toFixed(1)}`;
 }
 
-/** A Markdown table: one line per workload, one column per engine (in first-seen order). */
-export function table(rows: readonly Row[], extra: (workload: string) => Record<string, string> = () => ({})): string {
+/**
+ * A Markdown table: one line per workload, one column per engine (in first-seen order), cells
+ * from `time` (the wall clock unless told otherwise).
+ */
+export function table(
+  rows: readonly Row[],
+  extra: (workload: string) => Record<string, string> = () => ({}),
+  time: (row: Row) => number | undefined = (row) => row.ms,
+): string {
   const engines = [...new Set(rows.map((r) => r.engine))];
   const workloads = [...new Set(rows.map((r) => r.workload))];
   const extraHeads = workloads.length ? Object.keys(extra(workloads[0])) : [];
   const head = ['workload', ...engines, ...extraHeads];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const w of workloads) {
-    const cells = engines.map((e) => formatCell(rows.find((r) => r.workload === w && r.engine === e)));
+    const cells = engines.map((e) => {
+      const row = rows.find((r) => r.workload === w && r.engine === e);
+      return formatCell(row, row && time(row));
+    });
     lines.push(`| ${[w, ...cells, ...Object.values(extra(w))].join(' | ')} |`);
   }
   return lines.join('\n');

@@ -2,6 +2,8 @@
  * Median time of a call after warm-up: samples of one or more back-to-back calls (enough calls
  * that a sample lasts ≥ 5 ms, so microsecond calls are not lost in timer noise), at least
  * `minSamples` samples and at least `minMs` in all. Awaits the call when it returns a promise.
+ * Each sample also records the process's CPU time: on a machine shared with other work, the CPU
+ * time of a single-threaded call is close to its wall time on an idle machine.
  */
 
 export interface TimingOptions {
@@ -10,35 +12,49 @@ export interface TimingOptions {
   warmupMs?: number;
 }
 
+export interface Timing {
+  /** Median wall-clock milliseconds per call. */
+  wall: number;
+  /** Median CPU milliseconds per call (all of the process's threads). */
+  cpu: number;
+}
+
 const gc = (globalThis as { gc?: () => void }).gc;
 
-export async function medianMs(call: () => unknown, options: TimingOptions = {}): Promise<number> {
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+export async function measure(call: () => unknown, options: TimingOptions = {}): Promise<Timing> {
   const { minSamples = 10, minMs = 600, warmupMs = 200 } = options;
   const isAsync = call() instanceof Promise;
-  const runBatch = isAsync
-    ? async (reps: number) => {
-        const t0 = performance.now();
-        for (let i = 0; i < reps; i++) await call();
-        return performance.now() - t0;
-      }
-    : async (reps: number) => {
-        const t0 = performance.now();
-        for (let i = 0; i < reps; i++) call();
-        return performance.now() - t0;
-      };
+  const runBatch = async (reps: number): Promise<Timing> => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    if (isAsync) for (let i = 0; i < reps; i++) await call();
+    else for (let i = 0; i < reps; i++) call();
+    const wall = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    return { wall, cpu: (c.user + c.system) / 1000 };
+  };
   // Warm-up: JIT tiers, caches, lazily grown buffers; also finds how many calls make 5 ms.
   let reps = 1;
   const warmStart = performance.now();
   for (let w = 0; w < 2 || performance.now() - warmStart < warmupMs; w++) {
     const t = await runBatch(reps);
-    if (t < 5) reps = Math.min(reps * 2, 1 << 20);
+    if (t.wall < 5) reps = Math.min(reps * 2, 1 << 20);
   }
   gc?.();
-  const samples: number[] = [];
+  const walls: number[] = [];
+  const cpus: number[] = [];
   const start = performance.now();
-  while (samples.length < minSamples || performance.now() - start < minMs) {
-    samples.push((await runBatch(reps)) / reps);
+  while (walls.length < minSamples || performance.now() - start < minMs) {
+    const t = await runBatch(reps);
+    walls.push(t.wall / reps);
+    cpus.push(t.cpu / reps);
   }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1];
+  return { wall: median(walls), cpu: median(cpus) };
+}
+
+/** Median wall-clock milliseconds per call. */
+export async function medianMs(call: () => unknown, options: TimingOptions = {}): Promise<number> {
+  return (await measure(call, options)).wall;
 }

@@ -38,7 +38,8 @@ export interface GemmPlan {
   readonly bBytes: number; // packed B block (0 in rows mode)
 }
 
-export function planGemm(info: ConvInfo): GemmPlan {
+/** `blocksWanted`: split the units into at least this many blocks (threads share blocks out). */
+export function planGemm(info: ConvInfo, blocksWanted = 1): GemmPlan {
   const k = info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
   const kc = Math.ceil(k / Math.ceil(k / KC));
   const mPad = Math.ceil(info.outChannelsPerGroup / 4) * 4;
@@ -48,11 +49,11 @@ export function planGemm(info: ConvInfo): GemmPlan {
   const rowPad = ceil8(info.outWidth);
   const pointwise = info.kernelHeight === 1 && info.kernelWidth === 1;
   if (info.strideWidth === 1 && (mPad <= FEW_CHANNELS || (!pointwise && rowPad * 15 <= info.outWidth * 16))) {
-    const perBlock = Math.max(1, Math.min(info.outHeight, Math.floor(C_BYTES / (4 * mPad * rowPad))));
+    const perBlock = Math.max(1, Math.min(Math.ceil(info.outHeight / blocksWanted), Math.floor(C_BYTES / (4 * mPad * rowPad))));
     return { k, kc, mPad, hp, wp, padded, rows: true, units: info.outHeight, unitsPerBlock: perBlock, rowPad, ldc: perBlock * rowPad, bBytes: 0 };
   }
   const pixels = info.outHeight * info.outWidth;
-  const nc = Math.max(8, Math.min(ceil8(pixels), floor8(B_BYTES / (4 * kc)), floor8(C_BYTES / (4 * mPad))));
+  const nc = Math.max(8, Math.min(ceil8(pixels / blocksWanted), floor8(B_BYTES / (4 * kc)), floor8(C_BYTES / (4 * mPad))));
   return { k, kc, mPad, hp, wp, padded, rows: false, units: pixels, unitsPerBlock: nc, rowPad, ldc: nc, bBytes: 4 * kc * nc };
 }
 

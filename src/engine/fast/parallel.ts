@@ -35,6 +35,7 @@ const READY = 3; // helpers up
 const KIND = 4; // 1: conv image, 0: stop
 const TASKS = 5;
 const THREADS = 6; // scratch blocks laid out (caller + helpers)
+const HELPED = 7; // tasks run by helpers since the pool started (for the bench and tests)
 const INFO = 8; // the ConvInfo numbers below, in this order
 const CONTROL_BYTES = 256;
 const TAG_SHIFT = 20;
@@ -55,8 +56,11 @@ interface Job {
   blocks: number; // tasks per group
 }
 
+/** Blocks per thread and image: small enough that a thread the OS parks holds up little. */
+const BLOCKS_PER_THREAD = 6;
+
 function layoutJob(info: ConvInfo, threads: number): Job {
-  const plan = planGemm(info);
+  const plan = planGemm(info, BLOCKS_PER_THREAD * threads);
   const layout = new HeapLayout(CONTROL_BYTES);
   const buf = layoutGemm(info, plan, layout);
   const scratch = Array.from({ length: threads }, () => layoutScratch(plan, layout));
@@ -118,6 +122,11 @@ export class ThreadPool {
     }
   }
 
+  /** Tasks the helpers have run since the pool started. */
+  get helperTasks(): number {
+    return Atomics.load(this.ctl, HELPED);
+  }
+
   /** Helpers that are up and serving (they may still be starting right after `create`). */
   get ready(): number {
     return Atomics.load(this.ctl, READY);
@@ -154,7 +163,7 @@ export class ThreadPool {
 
   /** Whether a conv can be split into tasks (the counter holds at most 2^20). */
   fits(info: ConvInfo): boolean {
-    const plan = planGemm(info);
+    const plan = planGemm(info, BLOCKS_PER_THREAD * (1 + this.helpers));
     return info.groups * Math.ceil(plan.units / plan.unitsPerBlock) < MAX_TASKS;
   }
 
@@ -202,6 +211,7 @@ export function serveHelper(start: HelperStart): void {
         kern.reserve(job.bytes); // the caller grew the memory: refresh the views
       }
       runTask(kern, job, t, job.scratch[index]);
+      Atomics.add(ctl, HELPED, 1);
     });
   }
 }

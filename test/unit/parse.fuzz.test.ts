@@ -8,6 +8,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as fc from 'fast-check';
 import { parseNested, scanDocument, ParseError, ParseErrorCode } from '../../src/parse';
+import { numberValue } from '../../src/parse/literal';
 
 const SEEDS = process.env.CONV_LENS_SEEDS ?? join(process.cwd(), '..', 'shared', 'samples', 'seeds');
 const seeds = existsSync(SEEDS) ? readdirSync(SEEDS).sort().map((f) => readFileSync(join(SEEDS, f), 'utf8')) : [];
@@ -135,6 +136,22 @@ describe('parse fuzz: the parser never throws and stays fast', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('numbers read without strings equal Number(text): decimals, exponents, separators', () => {
+    const digits = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 20 });
+    fc.assert(
+      fc.property(digits, fc.option(fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 20 })), fc.option(fc.integer({ min: -30, max: 30 })), (int, frac, exp) => {
+        const text = `${int}${frac === null ? '' : `.${frac}`}${exp === null ? '' : `e${exp}`}`;
+        const v = numberValue(text, 0, text.length);
+        assert.ok(v, text);
+        assert.equal(v.value, Number(text), text);
+        assert.equal(v.isInt, frac === null && exp === null, text);
+      }),
+      { numRuns: 1000 },
+    );
+    assert.equal(numberValue('1_000.5', 0, 7)?.value, 1000.5);
+    assert.equal(numberValue('2j', 0, 2), undefined);
   });
 
   it('dropping one element from a sublist is a ragged error naming a path inside the literal', () => {

@@ -93,6 +93,9 @@ function channelCanvas(data: ArrayLike<number>, offset: number, h: number, w: nu
     }
     ctx.putImageData(img, 0, 0);
   }
+  // Small images are drawn larger (up to about 256 px) so edges are visible.
+  const scale = Math.max(1, Math.floor(256 / Math.max(w, h)));
+  canvas.style.width = `${w * scale}px`;
   return canvas;
 }
 
@@ -152,13 +155,15 @@ export class ImagesView {
   }
 
   private update(change: Partial<ImageState>): void {
-    const base: ImageState = this.image ?? { name: '', width: 0, height: 0, rgb: '', kernel: 'sobel-x', gray: true };
+    const base: ImageState = this.image ?? { name: '', width: 0, height: 0, rgb: '', kernel: 'sobel-x', gray: false };
     const next = { ...base, ...change };
     if (!next.rgb) {
       this.statusEl.textContent = t('Open a PNG or JPEG from the workspace.');
       return;
     }
     this.image = next;
+    this.kernelEl.value = next.kernel;
+    this.grayEl.checked = next.gray;
     this.host.save(next);
     void this.draw();
   }

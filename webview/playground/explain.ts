@@ -94,7 +94,8 @@ export class ExplainPanel {
       kView.setMarks(kMarks);
       const terms = ch.terms.map((term) => {
         const v = term.padded && term.sourceIndex === null ? t('pad') : fmt(term.inputValue);
-        return `${v}×${fmt(term.weightValue)}`;
+        const w = fmt(term.weightValue);
+        return `${v}×${term.weightValue < 0 ? `(${w})` : w}`;
       });
       rows.push(
         h(

@@ -158,9 +158,8 @@ const controls = new Controls({
 
 /** After the input, the options or the depthwise shortcut: keep the kernel and bias in step, redraw the forms. */
 function afterShapeChange(): void {
-  const before = state.kernel;
   conformKernel(state);
-  if (state.kernel !== before) {
+  if (state.kernel !== kernelEditor.value) {
     kernelEditor.set(state.kernel);
     kernelEditor.setPresets(kernelPresets(state.kernel.shape[0], state.kernel.shape[1]));
   }

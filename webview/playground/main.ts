@@ -332,6 +332,8 @@ function load(args: Parameters<typeof applyArgs>[1]): void {
     return;
   }
   state = next;
+  // An input on its own (a hover link on X): fit the kernel's input channels to it.
+  if (args.input && !args.kernel) conformKernel(state);
   refreshForms();
   changed();
 }

@@ -50,6 +50,14 @@ describe('playground/learn (seed 004: learn [[1, -1]] from X and Y)', () => {
     });
   }
 
+  it('the worst start (error along the slow direction [1, −1]) still falls 128.8× = (1/0.88²)^19 in 20 steps', () => {
+    // Hessian 2·[[18, 12], [12, 18]]: eigenvalues 60 along [1, 1] and 12 along [1, −1]; lr 0.01 shrinks the error by 0.88 per step.
+    const run = learnKernel(X, K_TRUE, [3, -3], 0.01, 20);
+    const ratio = run.steps[0].loss / run.steps[19].loss;
+    assert.ok(Math.abs(ratio - (1 / 0.88 ** 2) ** 19) < 1e-6 * ratio, `ratio ${ratio}`);
+    assert.ok(ratio >= 100);
+  });
+
   it('random starts are repeatable by seed and standard normal in bulk', () => {
     assert.deepEqual(randomNormal(2, 7), randomNormal(2, 7));
     const many = randomNormal(20000, 3);

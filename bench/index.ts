@@ -9,7 +9,7 @@ import { readdirSync, existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { conv2d, type Tensor } from '../src/engine';
-import { fastHeapBytes, setFastMode, threadsReady, useThreads } from '../src/engine/fast';
+import { fastHeapBytes, hasRelaxedSimd, setFastMode, threadsReady, useThreads } from '../src/engine/fast';
 import { engineRunner, kernelRunner } from './engineRunners';
 import { nodeThreadHost, runHelperIfWorker } from './nodeThreads';
 import { ortRunner, tfjsRunner, type Runner } from './peers';
@@ -81,9 +81,9 @@ async function measureRunner(runner: Runner, list: readonly Workload[]): Promise
   return rows;
 }
 
-/** Runs `--child name` in a fresh Node process and returns its rows. */
-function child(name: string): Row[] {
-  const r = spawnSync(process.execPath, ['--expose-gc', __filename, '--child', name, ...args.filter((a) => a !== '--json')], {
+/** Runs `--child name` in a fresh Node process (with `nodeFlags`) and returns its rows. */
+function child(name: string, nodeFlags: string[] = []): Row[] {
+  const r = spawnSync(process.execPath, ['--expose-gc', ...nodeFlags, __filename, '--child', name, ...args.filter((a) => a !== '--json')], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 1 << 24,
@@ -122,6 +122,12 @@ async function childMain(name: string): Promise<void> {
   let rows: Row[] = [];
   if (name === 'ort-t2') rows = await measureRunner(ortRunner(2), selected);
   if (name === 'memory') rows = await memoryRows();
+  if (name === 'fma') {
+    // Relaxed SIMD is on by default where the extension runs (VS Code, Chrome ≥ 114, Node ≥ 22).
+    if (!hasRelaxedSimd()) throw new Error('relaxed SIMD is off in this child');
+    const fma = [engineRunner('conv-lens t1 FMA', () => setFastMode('auto')), engineRunner('conv-lens t2 FMA', twoThreads, () => useThreads(null))];
+    for (const r of fma) if (wanted(r.engine)) rows.push(...(await measureRunner(r, selected)));
+  }
   process.stdout.write('\n' + JSON.stringify(rows) + '\n');
   process.exit(0); // onnxruntime's threads would keep the process alive
 }
@@ -177,6 +183,10 @@ async function main(): Promise<void> {
     log('onnxruntime-web t2 (child process):');
     rows.push(...child('ort-t2'));
   }
+  if (wanted('conv-lens t1 FMA') || wanted('conv-lens t2 FMA')) {
+    log('conv-lens with relaxed SIMD (child process, --experimental-wasm-relaxed-simd):');
+    rows.push(...child('fma', ['--experimental-wasm-relaxed-simd']));
+  }
   const loadAfterConv = load();
   const extra = [...(selected.some((w) => w.id === 'W2') ? child('memory') : []), ...(await moduleRows())];
   if (json) {
@@ -186,8 +196,11 @@ async function main(): Promise<void> {
   const wallRows = rows.filter((r) => !r.engine.endsWith(' kernel'));
   console.log(`\n## Conv Lens vs peers (wall clock: ms / GFLOP/s; W1 in µs; W8 ms / GB/s) — ${loadAfterConv}\n`);
   console.log(table(wallRows, (w) => ratios(wallRows, w)));
+  if (rows.some((r) => r.engine.endsWith('FMA'))) {
+    console.log('\n`FMA`: the same engine where relaxed SIMD is on (VS Code, Chrome ≥ 114, Node ≥ 22; here Node 20 with --experimental-wasm-relaxed-simd).');
+  }
   // The machine is shared: single-threaded engines by CPU time, close to their time on an idle core.
-  const single = rows.filter((r) => !r.engine.endsWith('t2'));
+  const single = rows.filter((r) => !r.engine.includes(' t2'));
   console.log('\n### Single-threaded engines by CPU time (less sensitive to other load)\n');
   console.log('`conv-lens t1 kernel`: the fast path alone, into a preallocated output (no fresh pages to fault in).\n');
   console.log(table(single, (w) => ratios(single, w, (r) => r.cpuMs ?? r.ms), (r) => r.cpuMs));
@@ -208,12 +221,13 @@ function ratios(rows: readonly Row[], workload: string, time: (r: Row) => number
   const anyPeer = fastest(of((r) => isPeer(r.engine)));
   const ours = (engine: string) => of((r) => r.engine === engine)[0];
   const ratio = (a: Row | undefined, b: Row | undefined) => (a && b ? `${(time(b) / time(a)).toFixed(2)}×` : '—');
-  const out: Record<string, string> = {
-    'best t1 peer': t1Peer?.engine ?? '—',
-    't1 ÷ best t1 peer': ratio(ours('conv-lens t1'), t1Peer),
-  };
-  if (rows.some((r) => r.engine.endsWith(' kernel'))) out['kernel ÷ best t1 peer'] = ratio(ours('conv-lens t1 kernel'), t1Peer);
-  if (rows.some((r) => r.engine.endsWith('t2'))) out['t2 ÷ best peer'] = ratio(ours('conv-lens t2'), anyPeer);
+  const out: Record<string, string> = { 'best t1 peer': t1Peer?.engine ?? '—' };
+  // Each of ours that ran: single-threaded ones against the best single-threaded peer, t2 against any.
+  for (const engine of ['conv-lens t1', 'conv-lens t1 kernel', 'conv-lens t1 FMA', 'conv-lens t2', 'conv-lens t2 FMA']) {
+    if (!rows.some((r) => r.engine === engine)) continue;
+    const t2 = engine.includes('t2');
+    out[`${engine.replace('conv-lens ', '')} ÷ best ${t2 ? 'peer' : 't1 peer'}`] = ratio(ours(engine), t2 ? anyPeer : t1Peer);
+  }
   return out;
 }
 

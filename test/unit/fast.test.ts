@@ -1,30 +1,11 @@
 import * as assert from 'node:assert/strict';
-import type { ConvInfo } from '../../src/engine/convInfo';
 import { conv2dFloat32, maxPool2dFloat32, setFastMode, simdKernels } from '../../src/engine/fast';
 import { convDirect } from '../../src/engine/fast/direct';
 import { convDepthwise, depthwiseApplies } from '../../src/engine/fast/depthwise';
 import { convGemm } from '../../src/engine/fast/gemmConv';
 import type { Kernels } from '../../src/engine/fast/kernels';
 import { ScalarKernels } from '../../src/engine/fast/scalarKernels';
-import { check, info, naiveConv, randomArray, randomShape, rng, type Shape } from './fastCases';
-
-type Driver = (c: ConvInfo, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array) => void;
-
-function fuzz(label: string, driver: Driver, depthwise: boolean, cases: number, seed: number, fixed: Partial<Shape> = {}): void {
-  const r = rng(seed);
-  for (let t = 0; t < cases; t++) {
-    const s = randomShape(r, depthwise, fixed);
-    if (s.h < s.dh * (s.kh - 1) + 1 - s.pt - s.pb || s.w < s.dw * (s.kw - 1) + 1 - s.pl - s.pr) continue;
-    const c = info(s);
-    if (c.outHeight < 1 || c.outWidth < 1) continue;
-    const x = randomArray(r, s.n * s.cin * s.h * s.w);
-    const w = randomArray(r, s.cout * c.inChannelsPerGroup * s.kh * s.kw);
-    const b = r() < 0.5 ? randomArray(r, s.cout) : null;
-    const y = new Float32Array(s.n * s.cout * c.outHeight * c.outWidth).fill(NaN);
-    driver(c, x, w, b, y);
-    check(`${label} case ${t} ${JSON.stringify(s)} bias=${b !== null}`, y, naiveConv(c, x, w, b));
-  }
-}
+import { check, fuzz, info, naiveConv, randomArray, rng, type Driver, type Shape } from './fastCases';
 
 describe('engine/fast: float32 conv kernels against the definition', () => {
   const wasm = simdKernels();

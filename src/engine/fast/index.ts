@@ -15,7 +15,9 @@ import type { Kernels, SimdKernels } from './kernels';
 import { maxPoolApplies, maxPoolSimd } from './maxPool';
 import { ThreadPool, type ThreadHost } from './parallel';
 import { ScalarKernels } from './scalarKernels';
-import { createWasmKernels, type WasmKernels } from './wasmKernels';
+import { createWasmKernels, hasRelaxedSimd, type WasmKernels } from './wasmKernels';
+
+export { hasRelaxedSimd };
 
 /**
  * Up to this many multiply-adds the direct loops win (measured: the SIMD path costs about 0.7 µs

@@ -4,7 +4,7 @@
  * and in a browser worker (the webview's CSP must allow 'wasm-unsafe-eval').
  */
 import type { SimdKernels } from './kernels';
-import { kernelsWasm, kernelsSharedWasm } from './kernels.generated';
+import { kernelsRelaxedSharedWasm, kernelsRelaxedWasm, kernelsSharedWasm, kernelsWasm } from './kernels.generated';
 
 interface Exports {
   gemm(a: number, b: number, kc: number, mt: number, nt: number, c: number, ldc: number, bias: number, first: number): void;
@@ -30,11 +30,21 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
 }
 
 const modules: { plain?: WebAssembly.Module; shared?: WebAssembly.Module } = {};
+let relaxed: boolean | undefined;
+
+/**
+ * Whether this host has relaxed SIMD (Chrome ≥ 114, Node ≥ 22, VS Code; Node 20 behind
+ * --experimental-wasm-relaxed-simd): its fused multiply-add makes the products about 20% faster.
+ */
+export function hasRelaxedSimd(): boolean {
+  return (relaxed ??= typeof WebAssembly === 'object' && WebAssembly.validate(decode(kernelsRelaxedWasm)));
+}
 
 /** The compiled module (cached), or throws when WebAssembly or its SIMD is unavailable. */
 export function kernelsModule(shared: boolean): WebAssembly.Module {
   const key = shared ? 'shared' : 'plain';
-  return (modules[key] ??= new WebAssembly.Module(decode(shared ? kernelsSharedWasm : kernelsWasm)));
+  const bytes = hasRelaxedSimd() ? (shared ? kernelsRelaxedSharedWasm : kernelsRelaxedWasm) : shared ? kernelsSharedWasm : kernelsWasm;
+  return (modules[key] ??= new WebAssembly.Module(decode(bytes)));
 }
 
 /** A new shared memory for worker threads (throws where SharedArrayBuffer is unavailable). */

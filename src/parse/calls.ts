@@ -360,10 +360,13 @@ function stack(parts: TensorValue[], dim: number): Value {
   return tensorValue(shape, parts[0].dtype, values);
 }
 
+const TENSOR_FUNCTION_PREFIXES = ['torch.nn.functional.', 'torch.', 'numpy.'];
+
 /** Functions of the torch namespace (and a few NumPy ones) on tensors: `torch.stack`, `torch.matmul` … */
 export function tensorFunction(path: string, args: Args): Value | undefined {
-  const name = path.replace(/^(torch\.nn\.functional|torch|numpy)\./, '');
-  if (name === path) return undefined;
+  const prefix = TENSOR_FUNCTION_PREFIXES.find((p) => path.startsWith(p));
+  if (!prefix) return undefined;
+  const name = path.slice(prefix.length);
   const a0 = args.positional[0]?.value;
   switch (name) {
     case 'stack': {
@@ -627,24 +630,32 @@ const OPS: Record<string, (x: number, y: number) => number> = {
 
 const COMPARISONS = new Set(['==', '!=', '<', '>', '<=', '>=']);
 
-function scalarTensor(n: NumberValue, like: TensorValue): TensorValue {
-  return tensorValue([], like.dtype, [n.value]);
+/** A Python number as a 0-d tensor for element-wise arithmetic (kept exact: the result's dtype rounds). */
+function scalarTensor(n: NumberValue): TensorValue {
+  return tensorValue([], 'float64', [n.value]);
 }
 
 /** Result dtype of `a op b` where one side may be a Python number (PyTorch's type promotion, simplified). */
+function isFloatValue(v: Value): boolean {
+  return v.kind === 'number' ? !v.isInt : v.kind === 'tensor' ? !isIntegerDtype(v.dtype) && !isBoolDtype(v.dtype) : false;
+}
+
 function resultDtype(op: string, a: Value, b: Value, t: TensorValue): string {
   const torch = t.dtype.startsWith('torch.');
   if (COMPARISONS.has(op)) return torch ? 'torch.bool' : 'bool';
-  const floatOf = (v: Value): boolean => (v.kind === 'number' ? !v.isInt : v.kind === 'tensor' ? !isIntegerDtype(v.dtype) && !isBoolDtype(v.dtype) : false);
-  const dtypes = [a, b].filter((v): v is TensorValue => v.kind === 'tensor');
-  const floats = dtypes.filter((d) => floatOf(d));
-  if (floats.length) return floats.find((d) => engineDtype(d.dtype) === 'float64')?.dtype ?? floats[0].dtype;
-  if (op === '/' || floatOf(a) || floatOf(b)) return torch ? 'torch.float32' : 'float64';
-  const ints = dtypes.filter((d) => isIntegerDtype(d.dtype));
-  if (ints.length) return ints[0].dtype;
+  const fa = a.kind === 'tensor' && isFloatValue(a) ? a : undefined;
+  const fb = b.kind === 'tensor' && isFloatValue(b) ? b : undefined;
+  // Float tensors win; of two, the wider one.
+  if (fa && fb) return engineDtype(fb.dtype) === 'float64' && engineDtype(fa.dtype) !== 'float64' ? fb.dtype : fa.dtype;
+  if (fa || fb) return (fa ?? fb as TensorValue).dtype;
+  if (op === '/' || isFloatValue(a) || isFloatValue(b)) return torch ? 'torch.float32' : 'float64';
+  if (a.kind === 'tensor' && isIntegerDtype(a.dtype)) return a.dtype;
+  if (b.kind === 'tensor' && isIntegerDtype(b.dtype)) return b.dtype;
   if (a.kind === 'number' || b.kind === 'number') return torch ? 'torch.int64' : 'int64';
   return t.dtype;
 }
+
+const SCALAR_SHAPE: readonly number[] = [];
 
 /** `a op b` for numbers, tuples and tensors (broadcasting); UNKNOWN when it cannot be known. */
 export function binary(op: string, a: Value, b: Value): Value {
@@ -672,15 +683,13 @@ export function binary(op: string, a: Value, b: Value): Value {
   if (!t) return UNKNOWN;
   const other = t === a ? b : a;
   if (other.kind !== 'tensor' && other.kind !== 'number') return UNKNOWN;
-  const ta = a.kind === 'tensor' ? a : scalarTensor(a as NumberValue, t);
-  const tb = b.kind === 'tensor' ? b : scalarTensor(b as NumberValue, t);
-  const shape = broadcastShapes(ta.shape, tb.shape);
+  const shape = broadcastShapes(a.kind === 'tensor' ? a.shape : SCALAR_SHAPE, b.kind === 'tensor' ? b.shape : SCALAR_SHAPE);
   if (!shape) return UNKNOWN;
   const dtype = resultDtype(op, a, b, t);
   if (!f) return tensorValue(shape, dtype);
   return tensorValue(shape, dtype, () => {
-    const x = ta.data;
-    const y = tb.data;
+    const x = a.kind === 'tensor' ? a.data : scalarTensor(a as NumberValue).data;
+    const y = b.kind === 'tensor' ? b.data : scalarTensor(b as NumberValue).data;
     return x && y ? broadcastValues(x, y, shape, f, 'float64').data : undefined;
   });
 }

@@ -9,7 +9,7 @@
  * values where cheap). An expression that does not parse is skipped from the point where it failed,
  * so every token is looked at a bounded number of times: the time is linear in the text.
  */
-import { createScanner, TokenKind } from './scanner';
+import { createScanner, TokenKind, type TokenArrays } from './scanner';
 import { LineMap, ParseError, ParseErrorCode } from './errors';
 import { parseNested, numberValue, type NestedLiteral, type ParseLimits } from './literal';
 import { type Value, type TensorValue, UNKNOWN, NONE, intOf, intTuple, literalTensor } from './values';
@@ -42,7 +42,7 @@ export interface Item {
   /** Module layers: where they were applied (`conv(X)`), with each input and output. */
   applications?: { offset: number; layer: LayerReport }[];
   /** Name items: where the name was bound. */
-  boundAt?: { offset: number; line: number; column: number };
+  boundAt?: { readonly offset: number; readonly line: number; readonly column: number };
   /** Why nothing more is known: a parse error or a shape mismatch, said plainly. */
   error?: string;
   /** Parse errors keep their position in the text. */
@@ -114,6 +114,9 @@ const MAX_EXPRESSION_DEPTH = 100;
 
 const NO_KEYWORDS: ReadonlyMap<string, Arg> = new Map();
 
+/** Applications of a module layer reported with its definition. */
+const MAX_APPLICATIONS = 8;
+
 interface Scope {
   readonly vars: Map<string, Binding>;
   /** Indentation of the `def`/`class` line that opened it (-1 for the module). */
@@ -142,6 +145,8 @@ class DocumentScanner {
   private readonly space: Uint8Array;
   /** Per token: keyword code (names) or operator code (punctuation); 0 otherwise. */
   private readonly codes: Uint16Array;
+  /** The same tokens, handed to the literal parser so it does not scan the text again. */
+  private readonly tokens: TokenArrays;
   /** Index of the matching bracket, or -1. */
   private readonly match: Int32Array;
   private readonly n: number;
@@ -224,6 +229,7 @@ class DocumentScanner {
       }
     }
     this.codes = codes;
+    this.tokens = { kinds, starts, ends, first, space, count: n };
     this.match = new Int32Array(n).fill(-1);
     const stack: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -296,7 +302,10 @@ class DocumentScanner {
 
   private bind(name: string, value: Value, offset: number, item?: number): void {
     const { line, column } = this.lines.position(offset);
-    this.scope.vars.set(name, { name, value, offset, line, column, ...(item !== undefined ? { item } : {}), ...(this.options.segment !== undefined ? { segment: this.options.segment } : {}) });
+    const binding: { -readonly [K in keyof Binding]: Binding[K] } = { name, value, offset, line, column };
+    if (item !== undefined) binding.item = item;
+    if (this.options.segment !== undefined) binding.segment = this.options.segment;
+    this.scope.vars.set(name, binding);
   }
 
   // ----- items -------------------------------------------------------------------------------
@@ -315,7 +324,7 @@ class DocumentScanner {
       if (layerItem?.layer) item.layer = layerItem.layer;
       if (layerItem?.applications) item.applications = layerItem.applications;
     }
-    if (binding) item.boundAt = { offset: binding.offset, line: binding.line, column: binding.column };
+    if (binding) item.boundAt = binding; // shared, not copied: documents hold many name items
     this.addItem(item);
   }
 
@@ -768,7 +777,7 @@ class DocumentScanner {
     const t = this.tokText(j);
     const numeric = k === TokenKind.Number || t === '-' || t === '+' || t === ']' || t === ')' || t === 'True' || t === 'False' || t === 'inf' || t === 'nan' || t === 'float' || t === 'math' || t === 'np';
     if (!numeric) return undefined;
-    const r = parseNested(this.text, this.starts[open], { ...this.limits(), end: this.ends[close], lines: this.lines });
+    const r = parseNested(this.text, this.starts[open], { ...this.limits(), end: this.ends[close], lines: this.lines, tokens: { arrays: this.tokens, index: open } });
     if (!r.ok && !isStructural(r.error)) this.literalFailAt = r.error.offset;
     if (r.ok && r.value.end !== this.ends[close]) return undefined;
     return r;
@@ -906,7 +915,7 @@ class DocumentScanner {
         (keywords ??= new Map()).set(key, { value: v.value, start: argStart, end: this.ends[v.end - 1] });
         j = v.end;
       } else if (dataFirst && positional.length === 0 && this.startsData(j)) {
-        const r = parseNested(this.text, this.starts[j], { ...this.limits(), end: this.starts[close], lines: this.lines });
+        const r = parseNested(this.text, this.starts[j], { ...this.limits(), end: this.starts[close], lines: this.lines, tokens: { arrays: this.tokens, index: j } });
         if (!r.ok && !isStructural(r.error)) this.literalFailAt = r.error.offset;
         const after = r.ok ? this.tokenAtOffset(j, r.value.end) : -1;
         if (r.ok && (after === close || this.isPunct(after, P.Comma))) {
@@ -1019,7 +1028,8 @@ class DocumentScanner {
       const input = args.positional[0]?.value ?? UNKNOWN;
       const { value, layer } = applyLayer(callee.layer, input);
       const defining = this.items[callee.itemIndex];
-      if (defining && layer.inputShape) {
+      // The defining item keeps its first few applications (a layer called in a loop is called once per line).
+      if (defining && layer.inputShape && (defining.applications?.length ?? 0) < MAX_APPLICATIONS) {
         (defining.applications ??= []).push({ offset: startOffset, layer });
       }
       const item: Item = { kind: 'layer', start: startOffset, end: endOffset, name: null, form: `${this.text.slice(startOffset, this.starts[open]).trim()}(…)`, layer };

@@ -6,7 +6,7 @@
  * dimension, as PyTorch does; every later list is checked against it (a "ragged" error names the
  * index path of the list that differs).
  */
-import { createScanner, Scanner, TokenKind } from './scanner';
+import { createScanner, createArrayScanner, Scanner, TokenKind, type TokenArrays } from './scanner';
 import { LineMap, ParseError, ParseErrorCode, ErrorDetails } from './errors';
 
 export interface ParseLimits {
@@ -135,8 +135,9 @@ class LiteralParser {
     private readonly end: number,
     limits: ParseLimits,
     private readonly lines: LineMap,
+    tokens?: { readonly arrays: TokenArrays; readonly index: number },
   ) {
-    this.scanner = createScanner(text, start, end);
+    this.scanner = tokens ? createArrayScanner(text, tokens.arrays, tokens.index, end) : createScanner(text, start, end);
     this.maxElements = limits.maxElements ?? DEFAULT_MAX_ELEMENTS;
     this.maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
   }
@@ -431,10 +432,14 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ParseError 
  * Parses the nested list (or scalar) starting at `start` (the first token at or after it).
  * Never throws: bad input is a `ParseError` with its line and column.
  */
-export function parseNested(text: string, start = 0, options: ParseLimits & { end?: number; lines?: LineMap } = {}): Result<NestedLiteral> {
+export function parseNested(
+  text: string,
+  start = 0,
+  options: ParseLimits & { end?: number; lines?: LineMap; tokens?: { readonly arrays: TokenArrays; readonly index: number } } = {},
+): Result<NestedLiteral> {
   const lines = options.lines ?? new LineMap(text);
   try {
-    return { ok: true, value: new LiteralParser(text, start, options.end ?? text.length, options, lines).parse() };
+    return { ok: true, value: new LiteralParser(text, start, options.end ?? text.length, options, lines, options.tokens).parse() };
   } catch (err) {
     if (err instanceof ParseError) return { ok: false, error: err };
     if (err instanceof RangeError) {

@@ -79,17 +79,29 @@ const enum Ch {
   IdeographicSpace = 0x3000,
 }
 
+/** ASCII character classes, looked up once per character in the hot loops. */
+const enum C {
+  Other = 0,
+  Digit = 1,
+  Letter = 2,
+}
+const ASCII = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) ASCII[c] = C.Digit;
+for (let c = 65; c <= 90; c++) ASCII[c] = C.Letter;
+for (let c = 97; c <= 122; c++) ASCII[c] = C.Letter;
+ASCII[95] = C.Letter; // _
+
 export function isDigit(c: number): boolean {
   return c >= Ch.D0 && c <= Ch.D9;
 }
 
 /** Letters, `_`, and every non-ASCII character that is not a space: Python allows Unicode names. */
 export function isNameStart(c: number): boolean {
-  return (c >= Ch.a && c <= Ch.z) || (c >= Ch.A && c <= Ch.Z) || c === Ch.Underscore || (c >= 0x80 && !isSpace(c));
+  return c < 128 ? ASCII[c] === C.Letter : !isSpace(c);
 }
 
 function isNamePart(c: number): boolean {
-  return isNameStart(c) || isDigit(c);
+  return c < 128 ? ASCII[c] !== C.Other : !isSpace(c);
 }
 
 function isSpace(c: number): boolean {
@@ -291,5 +303,81 @@ function isPunct(c: number): boolean {
       return true;
     default:
       return false;
+  }
+}
+
+/** Tokens a scan has already found, as parallel arrays (comments left out). */
+export interface TokenArrays {
+  readonly kinds: Uint8Array;
+  readonly starts: Uint32Array;
+  readonly ends: Uint32Array;
+  readonly first: Uint8Array;
+  readonly space: Uint8Array;
+  readonly count: number;
+}
+
+/**
+ * A scanner over tokens already found, from token `from` to the first token starting at or after
+ * `end`: the document scanner hands its tokens to the literal parser, so no character is read twice.
+ */
+export function createArrayScanner(text: string, tokens: TokenArrays, from: number, end: number): Scanner {
+  return new ArrayScanner(text, tokens, from, end);
+}
+
+class ArrayScanner implements Scanner {
+  private index: number;
+  tokenKind: TokenKind = TokenKind.EOF;
+  tokenOffset = 0;
+  tokenLength = 0;
+  firstOnLine = false;
+  spaceBefore = false;
+  readonly unterminated = false;
+
+  constructor(
+    readonly text: string,
+    private readonly tokens: TokenArrays,
+    private readonly from: number,
+    private readonly end: number,
+  ) {
+    this.index = from - 1;
+  }
+
+  scan(): TokenKind {
+    const t = this.tokens;
+    const i = ++this.index;
+    if (i >= t.count || t.starts[i] >= this.end) {
+      this.index = Math.min(i, t.count);
+      this.tokenKind = TokenKind.EOF;
+      this.tokenOffset = Math.min(this.end, this.text.length);
+      this.tokenLength = 0;
+      return TokenKind.EOF;
+    }
+    this.tokenKind = t.kinds[i] as TokenKind;
+    this.tokenOffset = t.starts[i];
+    this.tokenLength = t.ends[i] - t.starts[i];
+    this.firstOnLine = t.first[i] === 1;
+    this.spaceBefore = t.space[i] === 1;
+    return this.tokenKind;
+  }
+
+  tokenText(): string {
+    return this.text.substring(this.tokenOffset, this.tokenOffset + this.tokenLength);
+  }
+
+  tokenChar(): number {
+    return this.tokenLength > 0 ? this.text.charCodeAt(this.tokenOffset) : 0;
+  }
+
+  setPosition(offset: number): void {
+    // The first token at or after `offset` comes next.
+    const t = this.tokens;
+    let lo = this.from;
+    let hi = t.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (t.starts[mid] < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    this.index = lo - 1;
   }
 }

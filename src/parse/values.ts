@@ -89,21 +89,35 @@ const ELEMENT_BYTES: Record<string, number> = {
   complex128: 16, cdouble: 16,
 };
 
+const PREFIXES = ['torch.', 'numpy.', 'np.', 'tf.', 'jnp.'];
+
+/** `torch.float32` → `float32` (labels come from a few dozen names: remembered, not re-sliced). */
+const bases = new Map<string, string>();
+function baseOf(dtype: string): string {
+  let base = bases.get(dtype);
+  if (base === undefined) {
+    const prefix = PREFIXES.find((p) => dtype.startsWith(p));
+    base = prefix ? dtype.slice(prefix.length) : dtype;
+    if (bases.size < 1000) bases.set(dtype, base);
+  }
+  return base;
+}
+
 /** Bytes per element of a dtype label (`torch.float32` → 4); undefined when unknown. */
 export function elementBytes(dtype: string): number | undefined {
-  const base = dtype.replace(/^(torch|numpy|np|tf|jnp)\./, '');
-  return ELEMENT_BYTES[base];
+  return ELEMENT_BYTES[baseOf(dtype)];
 }
 
 /** The engine dtype a tensor of this label computes in: float32 for 32-bit and narrower floats, else float64. */
 export function engineDtype(dtype: string): DType {
-  const base = dtype.replace(/^(torch|numpy|np|tf|jnp)\./, '');
+  const base = baseOf(dtype);
   return base === 'float32' || base === 'float' || base === 'float16' || base === 'half' || base === 'bfloat16' ? 'float32' : 'float64';
 }
 
+const INTEGER_BASES = new Set(['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'int', 'long', 'short']);
+
 export function isIntegerDtype(dtype: string): boolean {
-  const base = dtype.replace(/^(torch|numpy|np|tf|jnp)\./, '');
-  return /^(u?int\d*|long|short)$/.test(base);
+  return INTEGER_BASES.has(baseOf(dtype));
 }
 
 export function isBoolDtype(dtype: string): boolean {

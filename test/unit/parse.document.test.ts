@@ -245,6 +245,17 @@ describe('parse/document: names, scopes and derived shapes', () => {
       assert.deepEqual(y?.tensor?.shape, shape, expr);
     }
   });
+  it('element-wise values follow PyTorch type promotion: int + 0.5 is float, int // 2 stays int, float32 rounds', () => {
+    const r = scanDocument('A = torch.tensor([1, 2])\nB = A + 0.5\nC = A // 2\nD = torch.tensor([0.1]) * 3\nE = A > 1');
+    const get = (n: string) => r.items.find((i) => i.name === n && i.kind === 'name')?.tensor;
+    assert.equal(get('B')?.dtype, 'torch.float32');
+    assert.deepEqual(Array.from(get('B')?.data?.data ?? []), [1.5, 2.5]);
+    assert.equal(get('C')?.dtype, 'torch.int64');
+    assert.deepEqual(Array.from(get('C')?.data?.data ?? []), [0, 1]);
+    assert.equal(get('D')?.data?.data[0], Math.fround(Math.fround(0.1) * 3));
+    assert.equal(get('E')?.dtype, 'torch.bool');
+    assert.deepEqual(Array.from(get('E')?.data?.data ?? []), [0, 1]);
+  });
   it('shapes that do not fit are not guessed: a reshape of the wrong size, a broadcast mismatch', () => {
     for (const expr of ['X.reshape(4, 4)', 'X + torch.ones(2)', 'X.unsqueeze(5)']) {
       const y = scanDocument(`X = torch.ones(2, 3, 3)\nY = ${expr}`).items.find((i) => i.name === 'Y');

@@ -29,6 +29,9 @@ export interface ComputeConvArgs {
   params?: string;
   /** Open the parameter input box straight away (after a shape problem the parameters may fix). */
   editParams?: boolean;
+  /** A document and range to take the tensors from instead of the active editor's selection (a hover link). */
+  uri?: string;
+  range?: { start: { line: number; character: number }; end: { line: number; character: number } };
 }
 
 export type ComputeConvOutcome =
@@ -47,6 +50,13 @@ function readArgs(raw: unknown): ComputeConvArgs {
   if (typeof r.kernel === 'string' && r.kernel.length <= 100_000) args.kernel = r.kernel;
   if (typeof r.params === 'string' && r.params.length <= 2000) args.params = r.params;
   if (r.editParams === true) args.editParams = true;
+  const position = (p: unknown): p is { line: number; character: number } =>
+    typeof p === 'object' && p !== null && [(p as { line: unknown }).line, (p as { character: unknown }).character].every((n) => Number.isInteger(n) && (n as number) >= 0);
+  const range = r.range as { start?: unknown; end?: unknown } | undefined;
+  if (typeof r.uri === 'string' && r.uri.length <= 10_000 && typeof range === 'object' && range !== null && position(range.start) && position(range.end)) {
+    args.uri = r.uri;
+    args.range = { start: range.start, end: range.end };
+  }
   return args;
 }
 
@@ -95,10 +105,7 @@ async function computeConv(context: vscode.ExtensionContext, args: ComputeConvAr
 }
 
 async function computeConvSteps(context: vscode.ExtensionContext, args: ComputeConvArgs): Promise<ComputeConvOutcome> {
-  const editor = vscode.window.activeTextEditor;
-  if (!editor) throw new UserProblem(vscode.l10n.t('Conv Lens: open a Python file, a notebook or notes, and select the tensors to convolve.'));
-  const document = editor.document;
-  const selection = editor.selection;
+  const { document, selection } = await target(args);
   const scan = scanFor(document);
   const text = document.getText();
   // An empty selection means the tensor under the cursor: its whole line, so `X = …` counts as X.
@@ -208,6 +215,20 @@ async function computeConvSteps(context: vscode.ExtensionContext, args: ComputeC
     readings: view.readings,
     kernel: kernel?.name ?? null,
   };
+}
+
+/** Where the tensors are: the range a caller gave (a hover link), else the active editor's selection. */
+async function target(args: ComputeConvArgs): Promise<{ document: vscode.TextDocument; selection: vscode.Selection }> {
+  if (args.uri && args.range) {
+    const uri = vscode.Uri.parse(args.uri, true);
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? (await vscode.workspace.openTextDocument(uri));
+    const { start, end } = args.range;
+    const clamp = (p: { line: number; character: number }) => document.validatePosition(new vscode.Position(p.line, p.character));
+    return { document, selection: new vscode.Selection(clamp(start), clamp(end)) };
+  }
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) throw new UserProblem(vscode.l10n.t('Conv Lens: open a Python file, a notebook or notes, and select the tensors to convolve.'));
+  return { document: editor.document, selection: editor.selection };
 }
 
 /** Gives unnamed tensors a label the user can find: `tensor(…) at line 74`. */

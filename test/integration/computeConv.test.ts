@@ -99,6 +99,16 @@ describe('Compute Conv (integration)', function () {
     assert.deepEqual(ok(await run({ params: '' })).output, [56, 72, 104, 120]);
   });
 
+  it('a hover link: the tensors of a given document range, with a typed kernel', async () => {
+    const editor = await open(SEED_000);
+    const x = lineOf(editor, 'X = torch.tensor(') - 1;
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors'); // the range is enough
+    const range = { start: { line: x, character: 4 }, end: { line: x + 1, character: 58 } };
+    const o = ok(await run({ uri: vscode.Uri.file(SEED_000).toString(), range, kernel: '[[[0, 1], [2, 3]], [[1, 2], [3, 4]]]', params: '' }));
+    assert.deepEqual(o.output, [56, 72, 104, 120]);
+    assert.equal(o.kernel, 'typed kernel');
+  });
+
   it('seed 004 S4: the built-in Laplacian on the 5×5 input gives [[-2,-1,-2],[-1,0,-2],[-1,-2,2]]', async () => {
     const editor = await open(SEED_004);
     const line = lineOf(editor, 'input_data = torch.tensor([[[[0, 0, 0, 0, 0]');
@@ -282,8 +292,11 @@ describe('Compute Conv (integration)', function () {
       } finally {
         clearInterval(timer);
       }
-      assert.ok(Date.now() - started > 300, 'the job should take a while, or this test shows nothing');
-      assert.ok(worstGap < 250, `the extension host stalled for ${worstGap} ms (${gaps.join(', ')}; done at ${Date.now() - started})`);
+      const took = Date.now() - started;
+      assert.ok(took > 500, 'the job should take a while, or this test shows nothing');
+      // Computed on this thread, the timer would stop for the whole job. The machine is shared, so
+      // scheduling alone makes gaps of a few hundred ms: what matters is that none is job-sized.
+      assert.ok(worstGap < took / 3, `the extension host stalled for ${worstGap} of ${took} ms (${gaps.join(', ')})`);
     });
 
     it('cancelling stops the worker at once', async () => {

@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import { scanDocument, itemAt, elementBytes, engineDtype, type Item, type ScanResult, type Binding, type LayerReport, type TensorValue } from '../parse';
-import { convCost, outputSizeFormula } from '../engine';
+import { convCost, outputSizeFormula, formatCount } from '../engine';
 import { log } from './log';
 
 const COMPUTE_COMMAND = 'convLens.computeConv';
@@ -82,8 +82,10 @@ function formatNumber(v: number): string {
   return a !== 0 && (a < 1e-4 || a >= 1e6) ? v.toExponential(4) : String(Number(v.toPrecision(6)));
 }
 
+/** An exact count, with the SI reading beside it once it is large: `1,024,000,000 (1.02 G)`. */
 function count(n: number): string {
-  return n.toLocaleString('en-US');
+  const exact = n.toLocaleString('en-US');
+  return Math.abs(n) >= 10_000 ? `${exact} (${formatCount(n)})` : exact;
 }
 
 function bytesText(n: number): string {

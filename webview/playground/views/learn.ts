@@ -56,6 +56,7 @@ export class LearnView {
   private kernelChart: Chart | null = null;
   private learn: LearnState | null = null;
   private running = 0;
+  private drawn: { learn: LearnState; run: LearnRun } | null = null;
 
   constructor(private readonly host: LearnHost) {
     const runBtn = el('vscode-button', { icon: 'play', 'data-action': 'learn-run' }, t('Run'));
@@ -81,6 +82,10 @@ export class LearnView {
       clearTimeout(timer);
       timer = setTimeout(() => this.read(true), 300);
     });
+    // Chart colours are read from the theme when drawn: draw again when the theme changes.
+    new MutationObserver(() => {
+      if (this.drawn) this.drawCharts(this.drawn.learn, this.drawn.run);
+    }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
     this.el = el(
       'div',
       { class: 'view view-learn' },
@@ -192,6 +197,7 @@ export class LearnView {
     this.el.dataset.firstLoss = String(first);
     this.el.dataset.lastLoss = String(last.loss);
     this.el.dataset.finalLoss = String(run.finalLoss);
+    this.drawn = { learn, run };
     this.drawCharts(learn, run);
     this.drawTable(run);
   }

@@ -27,8 +27,9 @@ const json = flag('--json');
 const onlyWorkloads = option('--only')?.split(',');
 const onlyEngines = option('--engines')?.split(',');
 const timing: TimingOptions = flag('--quick') ? { minSamples: 5, minMs: 200, warmupMs: 50 } : {};
+// Progress goes to stderr when stdout carries JSON (--json, and children reporting to the parent).
 const log = (s: string) => {
-  if (!json) console.log(s);
+  if (!json && !args.includes('--child')) console.log(s);
   else console.error(s);
 };
 
@@ -81,9 +82,10 @@ async function measureRunner(runner: Runner, list: readonly Workload[]): Promise
   return rows;
 }
 
-/** Runs `--child name` in a fresh Node process (with `nodeFlags`) and returns its rows. */
-function child(name: string, nodeFlags: string[] = []): Row[] {
-  const r = spawnSync(process.execPath, ['--expose-gc', ...nodeFlags, __filename, '--child', name, ...args.filter((a) => a !== '--json')], {
+/** Runs `--child name` for one workload in a fresh Node process (with `nodeFlags`) and returns its rows. */
+function child(name: string, workload: string, nodeFlags: string[] = []): Row[] {
+  const passed = args.filter((a, i) => a !== '--json' && a !== '--only' && args[i - 1] !== '--only');
+  const r = spawnSync(process.execPath, ['--expose-gc', ...nodeFlags, __filename, '--child', name, '--only', workload, ...passed], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 1 << 24,
@@ -173,22 +175,21 @@ async function main(): Promise<void> {
     tfjsRunner('wasm'),
     ortRunner(1),
   ];
-  for (const r of runners) {
-    if (!wanted(r.engine) && !(r.engine === 'conv-lens t1' && !answers.size)) continue;
-    log(`${r.engine}:`);
-    const got = await measureRunner(r, selected);
-    if (wanted(r.engine)) rows.push(...got);
-  }
-  if (wanted('onnxruntime-web t2')) {
-    log('onnxruntime-web t2 (child process):');
-    rows.push(...child('ort-t2'));
-  }
-  if (wanted('conv-lens t1 FMA') || wanted('conv-lens t2 FMA')) {
-    log('conv-lens with relaxed SIMD (child process, --experimental-wasm-relaxed-simd):');
-    rows.push(...child('fma', ['--experimental-wasm-relaxed-simd']));
+  // Workload by workload, every engine in turn, so a burst of other load hits all of them alike.
+  for (const w of selected) {
+    log(`${w.id}: ${w.what}`);
+    for (const r of runners) {
+      // conv-lens t1 always runs: its result is what the others are checked against.
+      if (!wanted(r.engine) && r.engine !== 'conv-lens t1') continue;
+      const got = await measureRunner(r, [w]);
+      if (wanted(r.engine)) rows.push(...got);
+    }
+    // onnxruntime fixes its thread count per process; relaxed SIMD needs a Node flag.
+    if (wanted('onnxruntime-web t2')) rows.push(...child('ort-t2', w.id));
+    if (wanted('conv-lens t1 FMA') || wanted('conv-lens t2 FMA')) rows.push(...child('fma', w.id, ['--experimental-wasm-relaxed-simd']));
   }
   const loadAfterConv = load();
-  const extra = [...(selected.some((w) => w.id === 'W2') ? child('memory') : []), ...(await moduleRows())];
+  const extra = [...(selected.some((w) => w.id === 'W2') ? child('memory', 'W2') : []), ...(await moduleRows())];
   if (json) {
     console.log(JSON.stringify({ node: process.version, load: loadAfterConv, rows: [...rows, ...extra] }, null, 2));
     return;

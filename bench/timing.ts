@@ -24,7 +24,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 export async function measure(call: () => unknown, options: TimingOptions = {}): Promise<Timing> {
-  const { minSamples = 10, minMs = 600, warmupMs = 200 } = options;
+  const { minSamples = 10, minMs = 400, warmupMs = 200 } = options;
   const isAsync = call() instanceof Promise;
   const runBatch = async (reps: number): Promise<Timing> => {
     const c0 = process.cpuUsage();

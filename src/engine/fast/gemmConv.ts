@@ -20,6 +20,8 @@ const KC = 256;
 /** Bytes of the packed B block and of the C block (each well inside L2). */
 const B_BYTES = 192 * 1024;
 const C_BYTES = 192 * 1024;
+/** From this width a padded image is copied row by row into place (measured on W3, W7). */
+const WIDE_ROW = 128;
 /** Up to this many output channels per group, rows mode whatever the width (W7: 8). */
 const FEW_CHANNELS = 16;
 
@@ -130,10 +132,22 @@ export function fillGemm(kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: Gem
 
 /** Copies image n of x into the heap and pads it (zeros) when the conv has padding. */
 export function loadImage(kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: GemmBuffers, x: Float32Array, n: number): void {
-  const size = info.inChannels * info.inHeight * info.inWidth;
-  kern.f32.set(x.subarray(n * size, (n + 1) * size), buf.stage >> 2);
-  if (plan.padded) {
-    kern.pad(buf.img, buf.stage, info.inChannels, info.inHeight, info.inWidth, plan.hp, plan.wp, info.padTop, info.padLeft, 0);
+  const { inChannels: c, inHeight: h, inWidth: w } = info;
+  const size = c * h * w;
+  if (!plan.padded) {
+    kern.f32.set(x.subarray(n * size, (n + 1) * size), buf.stage >> 2);
+  } else if (w >= WIDE_ROW) {
+    // Wide rows: one copy per row straight into place beats copying everything twice.
+    const f32 = kern.f32;
+    const { hp, wp } = plan;
+    for (let ch = 0; ch < c; ch++) {
+      let at = (buf.img >> 2) + ch * hp * wp + info.padTop * wp + info.padLeft;
+      for (let r = 0, from = n * size + ch * h * w; r < h; r++, from += w, at += wp) f32.set(x.subarray(from, from + w), at);
+    }
+    kern.borders(buf.img, c, h, w, hp, wp, info.padTop, info.padLeft, 0);
+  } else {
+    kern.f32.set(x.subarray(n * size, (n + 1) * size), buf.stage >> 2);
+    kern.pad(buf.img, buf.stage, c, h, w, plan.hp, plan.wp, info.padTop, info.padLeft, 0);
   }
 }
 

@@ -31,6 +31,8 @@ export interface Kernels {
   packB(dst: number, img: number, koff: number, kc: number, j0: number, nc: number, ow: number, rowStep: number, colStep: number, cols: number): void;
   /** Copies planes of h×w floats into hp×wp planes at (top, left), the border filled with `value`. */
   pad(dst: number, src: number, planes: number, h: number, w: number, hp: number, wp: number, top: number, left: number, value: number): void;
+  /** Fills only the border of hp×wp planes whose h×w image is already at (top, left). */
+  borders(dst: number, planes: number, h: number, w: number, hp: number, wp: number, top: number, left: number, value: number): void;
 }
 
 /** The WebAssembly set adds direct kernels that only pay off with SIMD. */

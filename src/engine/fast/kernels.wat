@@ -278,6 +278,30 @@
         (local.set $src (i32.add (local.get $src) (i32.shl (i32.mul (local.get $h) (local.get $w)) (i32.const 2))))
         (br_if $plane (local.tee $planes (i32.sub (local.get $planes) (i32.const 1)))))))
 
+  ;; Fills only the border of `planes` hp×wp planes whose image (h×w at top, left) is already in
+  ;; place: for wide rows the caller copies them straight from JavaScript, saving a pass.
+  (func (export "borders") (param $dst i32) (param $planes i32) (param $h i32) (param $w i32)
+                           (param $hp i32) (param $wp i32) (param $top i32) (param $left i32) (param $v f32)
+    (local $r i32) (local $right i32) (local $rowBytes i32)
+    (local.set $right (i32.sub (local.get $wp) (i32.add (local.get $left) (local.get $w))))
+    (local.set $rowBytes (i32.shl (local.get $wp) (i32.const 2)))
+    (block $none
+      (br_if $none (i32.eqz (local.get $planes)))
+      (loop $plane
+        (call $fill (local.get $dst) (i32.mul (local.get $top) (local.get $wp)) (local.get $v))
+        (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $top) (local.get $rowBytes))))
+        (local.set $r (local.get $h))
+        (loop $row
+          (call $fill (local.get $dst) (local.get $left) (local.get $v))
+          (call $fill (i32.add (local.get $dst) (i32.shl (i32.add (local.get $left) (local.get $w)) (i32.const 2)))
+                      (local.get $right) (local.get $v))
+          (local.set $dst (i32.add (local.get $dst) (local.get $rowBytes)))
+          (br_if $row (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
+        (local.set $r (i32.sub (i32.sub (local.get $hp) (local.get $top)) (local.get $h)))
+        (call $fill (local.get $dst) (i32.mul (local.get $r) (local.get $wp)) (local.get $v))
+        (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $r) (local.get $rowBytes))))
+        (br_if $plane (local.tee $planes (i32.sub (local.get $planes) (i32.const 1)))))))
+
   ;; One channel of a depthwise conv, stride 1 or 2 along the width, 8 outputs at a time:
   ;; out[y][x] = bias + Σ w[i][j] · img[y·rowStep + i·dilRow + x·colStep + j·dilCol] (bytes).
   ;; Writes up to 7 floats past each output row (overwritten by the next row, or slack).

@@ -87,6 +87,20 @@ export class ScalarKernels implements Kernels {
     }
   }
 
+  borders(dst: number, planes: number, h: number, w: number, hp: number, wp: number, top: number, left: number, value: number): void {
+    const f = this.f32;
+    let d = dst >> 2;
+    for (let p = 0; p < planes; p++) {
+      for (let r = 0; r < hp; r++, d += wp) {
+        if (r < top || r >= top + h) f.fill(value, d, d + wp);
+        else {
+          f.fill(value, d, d + left);
+          f.fill(value, d + left + w, d + wp);
+        }
+      }
+    }
+  }
+
   pad(dst: number, src: number, planes: number, h: number, w: number, hp: number, wp: number, top: number, left: number, value: number): void {
     const f = this.f32;
     let d = dst >> 2;

@@ -116,7 +116,17 @@ function operandReadings(shape: readonly number[]): string[] {
   }
 }
 
+/** Summaries already computed, per tensor (a hover that comes back costs nothing). */
+const statsCache = new WeakMap<TensorValue, string | undefined>();
+
 function stats(t: TensorValue): string | undefined {
+  if (statsCache.has(t)) return statsCache.get(t);
+  const s = computeStats(t);
+  statsCache.set(t, s);
+  return s;
+}
+
+function computeStats(t: TensorValue): string | undefined {
   const data = t.data?.data;
   if (!data || data.length === 0 || data.length > STATS_LIMIT) return undefined;
   let min = Infinity;

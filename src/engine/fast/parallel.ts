@@ -51,7 +51,8 @@ interface Job {
   plan: GemmPlan;
   buf: GemmBuffers;
   scratch: GemmScratch[];
-  out: number; // C_out × H_out·W_out floats of the current image
+  out: number; // C_out × H_out·W_out floats of the current image, for the helpers' tasks
+  helped: number; // one i32 per task: 1 if a helper ran it (its output is in `out`)
   bytes: number;
   blocks: number; // tasks per group
 }
@@ -65,21 +66,26 @@ function layoutJob(info: ConvInfo, threads: number): Job {
   const buf = layoutGemm(info, plan, layout);
   const scratch = Array.from({ length: threads }, () => layoutScratch(plan, layout));
   const out = layout.take(4 * info.outChannels * info.outHeight * info.outWidth);
-  return { info, plan, buf, scratch, out, bytes: layout.bytes, blocks: Math.ceil(plan.units / plan.unitsPerBlock) };
+  const blocks = Math.ceil(plan.units / plan.unitsPerBlock);
+  const helped = layout.take(4 * info.groups * blocks);
+  return { info, plan, buf, scratch, out, helped, bytes: layout.bytes, blocks };
 }
 
-/** Task t: block t % blocks of group ⌊t / blocks⌋, written into the output region. */
-function runTask(kern: WasmKernels, job: Job, t: number, scratch: GemmScratch): void {
-  const { info, plan } = job;
+/** Task t is block t % blocks of group ⌊t / blocks⌋: its group and output pixels [p0, p1). */
+function taskPixels(job: Job, t: number): { g: number; u0: number; u1: number; p0: number; p1: number } {
+  const { plan, info } = job;
   const g = Math.floor(t / job.blocks);
   const u0 = (t % job.blocks) * plan.unitsPerBlock;
   const u1 = Math.min(plan.units, u0 + plan.unitsPerBlock);
-  const pixels = info.outHeight * info.outWidth;
-  const base = (job.out >> 2) + g * info.outChannelsPerGroup * pixels;
-  const f32 = kern.f32;
-  gemmUnits(kern, info, plan, job.buf, g, u0, u1, scratch, (o, pixel, from, count) => {
-    f32.copyWithin(base + o * pixels + pixel, from, from + count);
-  });
+  const perUnit = plan.rows ? info.outWidth : 1;
+  return { g, u0, u1, p0: u0 * perUnit, p1: u1 * perUnit };
+}
+
+/** Runs task t; `put(channel, pixel, from, count)` stores each piece of output (channel over all groups). */
+function runTask(kern: WasmKernels, job: Job, t: number, scratch: GemmScratch, put: (channel: number, pixel: number, from: number, count: number) => void): void {
+  const { g, u0, u1 } = taskPixels(job, t);
+  const m = job.info.outChannelsPerGroup;
+  gemmUnits(kern, job.info, job.plan, job.buf, g, u0, u1, scratch, (o, pixel, from, count) => put(g * m + o, pixel, from, count));
 }
 
 /**
@@ -147,17 +153,33 @@ export class ThreadPool {
     Atomics.store(ctl, THREADS, 1 + this.helpers);
     Atomics.store(ctl, TASKS, total);
     Atomics.store(ctl, KIND, 1);
-    const size = info.outChannels * info.outHeight * info.outWidth;
+    const pixels = info.outHeight * info.outWidth;
+    const f32 = kern.f32;
+    const helped = kern.i32.subarray(job.helped >> 2, (job.helped >> 2) + total);
     for (let n = 0; n < info.batch; n++) {
       loadImage(kern, info, job.plan, job.buf, x, n);
+      helped.fill(0);
       const tag = (Atomics.load(ctl, SEQ) + 1) & (2047);
       Atomics.store(ctl, COMPLETED, 0);
       Atomics.store(ctl, NEXT, tag << TAG_SHIFT);
       Atomics.store(ctl, SEQ, tag);
       Atomics.notify(ctl, SEQ);
-      if (callerWorks) takeTasks(ctl, tag, total, (t) => runTask(kern, job, t, job.scratch[0]));
+      // The caller's own tasks go straight to y; the helpers' wait in the shared region.
+      const yBase = n * info.outChannels * pixels;
+      if (callerWorks) {
+        takeTasks(ctl, tag, total, (t) =>
+          runTask(kern, job, t, job.scratch[0], (ch, pixel, from, count) => y.set(f32.subarray(from, from + count), yBase + ch * pixels + pixel)),
+        );
+      }
       waitFor(ctl, COMPLETED, total);
-      y.set(kern.f32.subarray(job.out >> 2, (job.out >> 2) + size), n * size);
+      for (let t = 0; t < total; t++) {
+        if (Atomics.load(helped, t) === 0) continue;
+        const { g, p0, p1 } = taskPixels(job, t);
+        for (let o = 0; o < info.outChannelsPerGroup; o++) {
+          const at = (g * info.outChannelsPerGroup + o) * pixels;
+          y.set(f32.subarray((job.out >> 2) + at + p0, (job.out >> 2) + at + p1), yBase + at + p0);
+        }
+      }
     }
   }
 
@@ -210,7 +232,11 @@ export function serveHelper(start: HelperStart): void {
         job = layoutJob(info as unknown as ConvInfo, threads);
         kern.reserve(job.bytes); // the caller grew the memory: refresh the views
       }
-      runTask(kern, job, t, job.scratch[index]);
+      const out = job.out >> 2;
+      const pixels = job.info.outHeight * job.info.outWidth;
+      const f32 = kern.f32;
+      runTask(kern, job, t, job.scratch[index], (ch, pixel, from, count) => f32.copyWithin(out + ch * pixels + pixel, from, from + count));
+      Atomics.store(kern.i32, (job.helped >> 2) + t, 1);
       Atomics.add(ctl, HELPED, 1);
     });
   }

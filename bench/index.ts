@@ -144,7 +144,14 @@ async function moduleRows(): Promise<Row[]> {
     const mod = (await import(`./${name}.bench.ts`)) as { run?: () => Promise<Row[]> };
     if (typeof mod.run !== 'function') continue;
     log(`\n${file}:`);
-    rows.push(...(await mod.run()));
+    // A module's own progress lines must not end up in the JSON on stdout.
+    const print = console.log;
+    if (json) console.log = console.error;
+    try {
+      rows.push(...(await mod.run()));
+    } finally {
+      console.log = print;
+    }
   }
   return rows;
 }

@@ -242,7 +242,8 @@ function appliedLines(md: vscode.MarkdownString, r: LayerReport, where: string |
   formulaLines(md, r);
 }
 
-function layerLines(md: vscode.MarkdownString, r: LayerReport, dtype: string | undefined): void {
+/** `applied`: the layer's applications below show the formula with their numbers, so the symbolic one is left out. */
+function layerLines(md: vscode.MarkdownString, r: LayerReport, dtype: string | undefined, applied = false): void {
   const s = r.spec;
   const isPool = s.op === 'max_pool2d' || s.op === 'avg_pool2d';
   if (r.weightShape) {
@@ -260,7 +261,7 @@ function layerLines(md: vscode.MarkdownString, r: LayerReport, dtype: string | u
   if (perPosition) line(md, vscode.l10n.t('MACs per output position: {0} = {1}', perPosition.text, count(perPosition.value)));
   if (r.inputShape) appliedLines(md, r, undefined, dtype);
   else {
-    formulaLines(md, r);
+    if (!applied) formulaLines(md, r);
     if (r.error) line(md, vscode.l10n.t('Shape mismatch: {0}', r.error));
   }
 }
@@ -294,11 +295,9 @@ function describe(doc: vscode.TextDocument, item: Item, result: ScanResult, comm
     for (const r of operandReadings(item.size)) line(md, r);
   }
   if (item.layer) {
-    layerLines(md, item.layer, item.tensor?.dtype);
-    for (const a of item.applications ?? []) {
-      if (a.layer === item.layer) continue;
-      appliedLines(md, a.layer, vscode.l10n.t('applied at line {0}', result.lines.position(a.offset).line), undefined);
-    }
+    const applications = (item.applications ?? []).filter((a) => a.layer !== item.layer);
+    layerLines(md, item.layer, item.tensor?.dtype, applications.some((a) => a.layer.outputShape));
+    for (const a of applications) appliedLines(md, a.layer, vscode.l10n.t('applied at line {0}', result.lines.position(a.offset).line), undefined);
   }
   if (item.error && !item.layer) line(md, vscode.l10n.t('Nothing more to show: {0}', item.error));
   if (enabled.length && (item.tensor || item.layer)) {

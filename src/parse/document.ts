@@ -1042,7 +1042,17 @@ class DocumentScanner {
     if (this.failedAt >= 0) return { value: UNKNOWN };
     if (callee.kind === 'method') return { value: method(callee.self, callee.name, args) };
     if (!path) return { value: UNKNOWN };
-    if (isLayerCall(path)) return record(layerCall(path, pathText ?? path, args));
+    if (isLayerCall(path)) {
+      const out = layerCall(path, pathText ?? path, args);
+      // d2l's comp_conv2d(layer, X) applies the layer: its definition reports the application too.
+      const layerArg = args.positional[0]?.value;
+      const report = out.item?.layer;
+      if (layerArg?.kind === 'layer' && report?.inputShape && path.endsWith('comp_conv2d')) {
+        const defining = this.items[layerArg.itemIndex];
+        if (defining && (defining.applications?.length ?? 0) < MAX_APPLICATIONS) (defining.applications ??= []).push({ offset: startOffset, layer: report });
+      }
+      return record(out);
+    }
     const made = construct(path, args);
     if (made) return record(made);
     const f = tensorFunction(path, args);

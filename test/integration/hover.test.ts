@@ -88,8 +88,10 @@ describe('Hover shape hints (integration)', function () {
   it('seed 002: nn.Conv2d(1, 1, kernel_size=(3, 5), padding=(0, 1), stride=(3,4)) shows the weight shape and the output-size formula', async () => {
     const doc = await openFile(SEED_002);
     const text = await hoverText(doc, 'nn.Conv2d(1, 1, kernel_size=(3, 5)', 3);
-    assert.match(text, /weight \(1, 1, 3, 5\) · bias \(1\) · 16 parameters/);
+    assert.match(text, /weight \(1, 1, 3, 5\) · bias \(1,\) · 16 parameters/);
     assert.match(text, /MACs per output position: 1·3·5 = 15/);
+    // comp_conv2d(conv2d, X) below gives it this notebook's 3×3×3 X, which PyTorch would refuse.
+    assert.match(text, /Shape mismatch \(applied at line \d+\): conv2d: expected a 3-D \(C, H, W\) or 4-D \(N, C, H, W\) input, but got 5-D \(1, 1, 3, 3, 3\)/);
     assert.match(text, /H_out = floor\(\(H_in \+ 0 \+ 0 − 1·\(3 − 1\) − 1\) \/ 3\) \+ 1/);
     assert.match(text, /W_out = floor\(\(W_in \+ 1 \+ 1 − 1·\(5 − 1\) − 1\) \/ 4\) \+ 1/);
   });

@@ -31,7 +31,7 @@ export function convDepthwise(kern: SimdKernels, info: ConvInfo, x: Float32Array
   const out = layout.take(4 * chunk * m * plane);
   kern.reserve(layout.bytes);
   const f32 = kern.f32;
-  f32.set(w, wBuf >> 2);
+  f32.set(w, wBuf >>> 2);
   const rowStep = 4 * info.strideHeight * wp;
   const dilRow = 4 * info.dilationHeight * wp;
   const dilCol = 4 * info.dilationWidth;
@@ -39,7 +39,7 @@ export function convDepthwise(kern: SimdKernels, info: ConvInfo, x: Float32Array
     for (let c0 = 0; c0 < c; c0 += chunk) {
       const count = Math.min(chunk, c - c0);
       const xAt = (n * c + c0) * h * wd;
-      f32.set(x.subarray(xAt, xAt + count * h * wd), stage >> 2);
+      f32.set(x.subarray(xAt, xAt + count * h * wd), stage >>> 2);
       if (padded) kern.pad(img, stage, count, h, wd, hp, wp, info.padTop, info.padLeft, 0);
       for (let o = 0; o < count * m; o++) {
         const co = c0 * m + o;
@@ -49,7 +49,7 @@ export function convDepthwise(kern: SimdKernels, info: ConvInfo, x: Float32Array
         else kern.depthwise(out + 4 * o * plane, src, wBuf + 4 * co * taps, b, oh, ow, rowStep, 4 * info.strideWidth, dilRow, dilCol, kh, kw);
       }
       const yAt = (n * c + c0) * m * plane;
-      y.set(f32.subarray(out >> 2, (out >> 2) + count * m * plane), yAt);
+      y.set(f32.subarray(out >>> 2, (out >>> 2) + count * m * plane), yAt);
     }
   }
 }

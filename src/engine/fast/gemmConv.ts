@@ -106,14 +106,14 @@ export function fillGemm(kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: Gem
   const i32 = kern.i32;
   const f32 = kern.f32;
   // Row k = (ci, i, j) reads the image at (ci, i·dilation, j·dilation) from the window's corner.
-  let r = buf.koff >> 2;
+  let r = buf.koff >>> 2;
   for (let ci = 0; ci < info.inChannelsPerGroup; ci++) {
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) i32[r++] = 4 * (ci * hp * wp + i * info.dilationHeight * wp + j * info.dilationWidth);
     }
   }
   // Weights of group g, row o, are w[(g·m + o)·k + kk]; packed by K block, then 4-row panel, k-major.
-  let d = buf.a >> 2;
+  let d = buf.a >>> 2;
   for (let g = 0; g < groups; g++) {
     for (let k0 = 0; k0 < k; k0 += kc) {
       const kb = Math.min(kc, k - k0);
@@ -124,7 +124,7 @@ export function fillGemm(kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: Gem
       }
     }
   }
-  let bp = buf.bias >> 2;
+  let bp = buf.bias >>> 2;
   for (let g = 0; g < groups; g++) {
     for (let o = 0; o < mPad; o++) f32[bp++] = bias !== null && o < m ? bias[g * m + o] : 0;
   }
@@ -135,18 +135,18 @@ export function loadImage(kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: Ge
   const { inChannels: c, inHeight: h, inWidth: w } = info;
   const size = c * h * w;
   if (!plan.padded) {
-    kern.f32.set(x.subarray(n * size, (n + 1) * size), buf.stage >> 2);
+    kern.f32.set(x.subarray(n * size, (n + 1) * size), buf.stage >>> 2);
   } else if (w >= WIDE_ROW) {
     // Wide rows: one copy per row straight into place beats copying everything twice.
     const f32 = kern.f32;
     const { hp, wp } = plan;
     for (let ch = 0; ch < c; ch++) {
-      let at = (buf.img >> 2) + ch * hp * wp + info.padTop * wp + info.padLeft;
+      let at = (buf.img >>> 2) + ch * hp * wp + info.padTop * wp + info.padLeft;
       for (let r = 0, from = n * size + ch * h * w; r < h; r++, from += w, at += wp) f32.set(x.subarray(from, from + w), at);
     }
     kern.borders(buf.img, c, h, w, hp, wp, info.padTop, info.padLeft, 0);
   } else {
-    kern.f32.set(x.subarray(n * size, (n + 1) * size), buf.stage >> 2);
+    kern.f32.set(x.subarray(n * size, (n + 1) * size), buf.stage >>> 2);
     kern.pad(buf.img, buf.stage, c, h, w, plan.hp, plan.wp, info.padTop, info.padLeft, 0);
   }
 }
@@ -163,7 +163,7 @@ export function gemmUnits(kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: Ge
   const a = buf.a + 4 * g * mPad * k;
   const bias = buf.bias + 4 * g * mPad;
   const rowStep = 4 * info.strideHeight * wp;
-  const c = s.c >> 2;
+  const c = s.c >>> 2;
   for (let u = u0; u < u1; u += plan.unitsPerBlock) {
     const count = Math.min(plan.unitsPerBlock, u1 - u);
     for (let k0 = 0; k0 < k; k0 += kc) {

@@ -211,7 +211,8 @@
                   (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
                   (br_if $k2 (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $kc))))
                 (br $done)))))
-        ;; Any other panel: one source offset per column, -1 for columns past the block.
+        ;; Any other panel: one source address per column, 0 for columns past the block (images
+        ;; never start at 0).
         (local.set $c (i32.const 0))
         (loop $setup
           (local.set $jc (i32.add (local.get $j) (local.get $c)))
@@ -222,7 +223,7 @@
               (i32.store (i32.add (local.get $cols) (i32.shl (local.get $c) (i32.const 2)))
                 (i32.add (local.get $img) (i32.add (i32.mul (local.get $oh) (local.get $rowStep))
                                                    (i32.mul (local.get $x) (local.get $colStep))))))
-            (else (i32.store (i32.add (local.get $cols) (i32.shl (local.get $c) (i32.const 2))) (i32.const -1))))
+            (else (i32.store (i32.add (local.get $cols) (i32.shl (local.get $c) (i32.const 2))) (i32.const 0))))
           (br_if $setup (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 8))))
         (loop $k3
           (local.set $o (i32.load (i32.add (local.get $koff) (i32.shl (local.get $k) (i32.const 2)))))
@@ -230,7 +231,7 @@
           (loop $col
             (local.set $v (i32.load (i32.add (local.get $cols) (i32.shl (local.get $c) (i32.const 2)))))
             (f32.store (i32.add (local.get $dst) (i32.shl (local.get $c) (i32.const 2)))
-              (if (result f32) (i32.ge_s (local.get $v) (i32.const 0))
+              (if (result f32) (local.get $v)
                 (then (f32.load (i32.add (local.get $v) (local.get $o))))
                 (else (f32.const 0))))
             (br_if $col (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 8))))

@@ -31,10 +31,10 @@ export function maxPoolSimd(kern: SimdKernels, info: ConvInfo, x: Float32Array, 
   const f32 = kern.f32;
   for (let p = 0; p < planes; p += chunk) {
     const count = Math.min(chunk, planes - p);
-    f32.set(x.subarray(p * h * w, (p + count) * h * w), stage >> 2);
+    f32.set(x.subarray(p * h * w, (p + count) * h * w), stage >>> 2);
     if (padded) kern.pad(img, stage, count, h, w, hp, wp, info.padTop, info.padLeft, -Infinity);
     if (pairs) kern.maxPool2x2(out, img, count, 4 * hp * wp, oh, ow, 4 * sh * wp, 4 * dh * wp);
     else kern.maxPool(out, img, count, 4 * hp * wp, oh, ow, 4 * sh * wp, 4 * sw, 4 * dh * wp, 4 * dw, info.kernelHeight, info.kernelWidth);
-    y.set(f32.subarray(out >> 2, (out >> 2) + count * oh * ow), p * oh * ow);
+    y.set(f32.subarray(out >>> 2, (out >>> 2) + count * oh * ow), p * oh * ow);
   }
 }

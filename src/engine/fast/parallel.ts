@@ -155,7 +155,7 @@ export class ThreadPool {
     Atomics.store(ctl, KIND, 1);
     const pixels = info.outHeight * info.outWidth;
     const f32 = kern.f32;
-    const helped = kern.i32.subarray(job.helped >> 2, (job.helped >> 2) + total);
+    const helped = kern.i32.subarray(job.helped >>> 2, (job.helped >>> 2) + total);
     for (let n = 0; n < info.batch; n++) {
       loadImage(kern, info, job.plan, job.buf, x, n);
       helped.fill(0);
@@ -177,7 +177,7 @@ export class ThreadPool {
         const { g, p0, p1 } = taskPixels(job, t);
         for (let o = 0; o < info.outChannelsPerGroup; o++) {
           const at = (g * info.outChannelsPerGroup + o) * pixels;
-          y.set(f32.subarray((job.out >> 2) + at + p0, (job.out >> 2) + at + p1), yBase + at + p0);
+          y.set(f32.subarray((job.out >>> 2) + at + p0, (job.out >>> 2) + at + p1), yBase + at + p0);
         }
       }
     }
@@ -232,11 +232,11 @@ export function serveHelper(start: HelperStart): void {
         job = layoutJob(info as unknown as ConvInfo, threads);
         kern.reserve(job.bytes); // the caller grew the memory: refresh the views
       }
-      const out = job.out >> 2;
+      const out = job.out >>> 2;
       const pixels = job.info.outHeight * job.info.outWidth;
       const f32 = kern.f32;
       runTask(kern, job, t, job.scratch[index], (ch, pixel, from, count) => f32.copyWithin(out + ch * pixels + pixel, from, from + count));
-      Atomics.store(kern.i32, (job.helped >> 2) + t, 1);
+      Atomics.store(kern.i32, (job.helped >>> 2) + t, 1);
       Atomics.add(ctl, HELPED, 1);
     });
   }

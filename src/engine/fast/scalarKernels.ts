@@ -22,13 +22,13 @@ export class ScalarKernels implements Kernels {
 
   gemm(a: number, b: number, kc: number, mt: number, nt: number, c: number, ldc: number, bias: number, first: number): void {
     const f = this.f32;
-    let ap = a >> 2;
-    let bi = bias >> 2;
-    const ld = ldc >> 2;
+    let ap = a >>> 2;
+    let bi = bias >>> 2;
+    const ld = ldc >>> 2;
     for (let i = 0; i < mt; i++) {
-      const crow = (c >> 2) + 4 * i * ld;
+      const crow = (c >>> 2) + 4 * i * ld;
       for (let j = 0; j < nt; j++) {
-        const bp = (b >> 2) + j * kc * 8;
+        const bp = (b >>> 2) + j * kc * 8;
         tile4x4(f, ap, f, bp, kc, crow + 8 * j, ld, bi, first);
         tile4x4(f, ap, f, bp + 4, kc, crow + 8 * j + 4, ld, bi, first);
       }
@@ -42,18 +42,18 @@ export class ScalarKernels implements Kernels {
     const offs = this.i32;
     if (this.panel.length < 8 * kc) this.panel = new Float32Array(8 * kc);
     const panel = this.panel;
-    const ld = ldc >> 2;
+    const ld = ldc >>> 2;
     for (let j = 0; j < nt; j++) {
-      const s = (src >> 2) + 8 * j;
+      const s = (src >>> 2) + 8 * j;
       for (let k = 0, d = 0; k < kc; k++, d += 8) {
-        const o = s + (offs[(koff >> 2) + k] >> 2);
+        const o = s + (offs[(koff >>> 2) + k] >>> 2);
         for (let col = 0; col < 8; col++) panel[d + col] = f[o + col];
       }
       for (let i = 0; i < mt; i++) {
-        const ap = (a >> 2) + i * kc * 4;
-        const cp = (c >> 2) + 4 * i * ld + 8 * j;
-        tile4x4(f, ap, panel, 0, kc, cp, ld, (bias >> 2) + 4 * i, first);
-        tile4x4(f, ap, panel, 4, kc, cp + 4, ld, (bias >> 2) + 4 * i, first);
+        const ap = (a >>> 2) + i * kc * 4;
+        const cp = (c >>> 2) + 4 * i * ld + 8 * j;
+        tile4x4(f, ap, panel, 0, kc, cp, ld, (bias >>> 2) + 4 * i, first);
+        tile4x4(f, ap, panel, 4, kc, cp + 4, ld, (bias >>> 2) + 4 * i, first);
       }
     }
   }
@@ -61,26 +61,26 @@ export class ScalarKernels implements Kernels {
   packB(dst: number, img: number, koff: number, kc: number, j0: number, nc: number, ow: number, rowStep: number, colStep: number, _cols: number): void {
     const f = this.f32;
     const offs = this.i32;
-    const ko = koff >> 2;
+    const ko = koff >>> 2;
     const end = j0 + nc;
-    let d = dst >> 2;
+    let d = dst >>> 2;
     const src = this.columns; // element offset of each panel column, -1 past the block
     for (let j = j0; j < end; j += 8) {
       for (let c = 0; c < 8; c++) {
         const jc = j + c;
         const oh = Math.floor(jc / ow);
-        src[c] = jc < end ? (img + oh * rowStep + (jc - oh * ow) * colStep) >> 2 : -1;
+        src[c] = jc < end ? (img + oh * rowStep + (jc - oh * ow) * colStep) >>> 2 : -1;
       }
       const s0 = src[0], s1 = src[1], s2 = src[2], s3 = src[3], s4 = src[4], s5 = src[5], s6 = src[6], s7 = src[7];
       if (s7 >= 0) {
         for (let k = 0; k < kc; k++, d += 8) {
-          const o = offs[ko + k] >> 2;
+          const o = offs[ko + k] >>> 2;
           f[d] = f[s0 + o]; f[d + 1] = f[s1 + o]; f[d + 2] = f[s2 + o]; f[d + 3] = f[s3 + o];
           f[d + 4] = f[s4 + o]; f[d + 5] = f[s5 + o]; f[d + 6] = f[s6 + o]; f[d + 7] = f[s7 + o];
         }
       } else {
         for (let k = 0; k < kc; k++, d += 8) {
-          const o = offs[ko + k] >> 2;
+          const o = offs[ko + k] >>> 2;
           for (let c = 0; c < 8; c++) f[d + c] = src[c] >= 0 ? f[src[c] + o] : 0;
         }
       }
@@ -89,7 +89,7 @@ export class ScalarKernels implements Kernels {
 
   borders(dst: number, planes: number, h: number, w: number, hp: number, wp: number, top: number, left: number, value: number): void {
     const f = this.f32;
-    let d = dst >> 2;
+    let d = dst >>> 2;
     for (let p = 0; p < planes; p++) {
       for (let r = 0; r < hp; r++, d += wp) {
         if (r < top || r >= top + h) f.fill(value, d, d + wp);
@@ -103,8 +103,8 @@ export class ScalarKernels implements Kernels {
 
   pad(dst: number, src: number, planes: number, h: number, w: number, hp: number, wp: number, top: number, left: number, value: number): void {
     const f = this.f32;
-    let d = dst >> 2;
-    let s = src >> 2;
+    let d = dst >>> 2;
+    let s = src >>> 2;
     for (let p = 0; p < planes; p++, s += h * w) {
       for (let r = 0; r < hp; r++, d += wp) {
         const ir = r - top;

@@ -176,17 +176,17 @@ function driver(page: Page, url: string, serverPid: number, stop: () => Promise<
               range.setStart(node, wanted);
               range.setEnd(node, wanted + 1);
               const r = range.getBoundingClientRect();
-              return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+              return { point: { x: r.left + r.width / 2, y: r.top + r.height / 2 }, seen };
             }
             wanted -= length;
           }
         }
-        return { notFound: seen };
+        return { point: undefined, seen };
       },
       { text, offset },
     );
-    if ('notFound' in found) throw new Error(`"${text}" is not in the visible editor lines:\n${found.notFound.join('\n')}`);
-    return found;
+    if (!found.point) throw new Error(`"${text}" is not in the visible editor lines:\n${found.seen.join('\n')}`);
+    return found.point;
   }
 
   async function pointOfPosition(line: number, column: number): Promise<{ x: number; y: number }> {

@@ -1,7 +1,7 @@
 // One esbuild config for every target: extension host, CLI, engine module, webviews, tests, bench.
 // Usage: node esbuild.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -49,6 +49,11 @@ if (!production) {
   if (existsSync('bench/index.ts')) {
     targets.push({ ...node, entryPoints: { bench: 'bench/index.ts' }, outdir: 'dist', external: ['vscode', '@tensorflow/*', 'onnxruntime-web'] });
   }
+}
+
+if (production) {
+  // A production build writes no source maps; stale ones from a development build must not be packaged.
+  for (const map of filesUnder('dist', ['.map'])) rmSync(map);
 }
 
 // Build-time generators (for example the engine's WebAssembly kernels) run first.

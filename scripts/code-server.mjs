@@ -261,7 +261,8 @@ export const quietSettings = {
 
 /**
  * Starts code-server on 127.0.0.1 (a free port unless `port` is given) with its own user-data and
- * extensions folders, and waits until it answers. `stop()` ends the process group it started.
+ * extensions folders, and waits until it answers. `stop()` ends the process group it started;
+ * `exit` resolves when the server ends, however it ends.
  * Folders not given are made in a temporary folder that `stop()` removes.
  * @param {{workspace: string, env?: Record<string,string>, port?: number, userDataDir?: string,
  *          extensionsDir?: string, settings?: Record<string, unknown>, log?: (s: string) => void}} options
@@ -272,7 +273,9 @@ export async function startCodeServer({ workspace, env = {}, port, userDataDir, 
   const home = mkdtempSync(join(tmpdir(), 'conv-lens-code-server-'));
   userDataDir ??= join(home, 'user-data');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...quietSettings, ...settings }, null, 2));
+  // A user-data folder kept between runs (npm start) keeps the settings its user made.
+  const settingsFile = join(userDataDir, 'User', 'settings.json');
+  if (!existsSync(settingsFile)) writeFileSync(settingsFile, JSON.stringify({ ...quietSettings, ...settings }, null, 2));
   extensionsDir ??= join(home, 'extensions');
   mkdirSync(extensionsDir, { recursive: true });
   const logFile = join(home, 'code-server.log');
@@ -280,7 +283,9 @@ export async function startCodeServer({ workspace, env = {}, port, userDataDir, 
   const args = [
     entryOf(dir), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, workspace,
+    '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
+    // Its own config file: otherwise code-server writes one (with a password) in ~/.config.
+    '--config', join(home, 'config.yaml'), workspace,
   ];
   // detached: its own process group, so stop() can end the server and every child it spawned.
   const child = spawn(process.execPath, args, {
@@ -290,7 +295,10 @@ export async function startCodeServer({ workspace, env = {}, port, userDataDir, 
   });
   closeSync(out);
   let exited = null;
-  child.on('exit', (code, signal) => { exited = { code, signal }; });
+  const exit = new Promise((resolveExit) => child.on('exit', (code, signal) => {
+    exited = { code, signal };
+    resolveExit(exited);
+  }));
   const url = `http://127.0.0.1:${port}/`;
   const pid = child.pid;
 
@@ -332,7 +340,7 @@ export async function startCodeServer({ workspace, env = {}, port, userDataDir, 
     }
     await sleep(200);
   }
-  return { port, url, pid, userDataDir, extensionsDir, logFile, logTail, stop };
+  return { port, url, pid, userDataDir, extensionsDir, logFile, logTail, stop, exit };
 }
 
 /** A `vscode-remote://` URI for a path on the server, as the workbench's payload wants. */

@@ -139,6 +139,13 @@ describe('playground/text: the editors\' text boxes', () => {
     assert.equal(r.line, 2);
     assert.equal(r.column, 6);
   });
+  it('a call still being typed is not read yet (its inner lists are already whole)', () => {
+    const r = parseTensorText('torch.tensor([[[[1, -1], [2, 0]], [[0, 3]');
+    assert.ok(!r.ok);
+    assert.equal(r.message, 'a bracket is left open');
+    assert.deepEqual([r.line, r.column], [1, 35], "the last bracket still open: [[0, 3] opened at column 35");
+    assert.ok(parseTensorText('x = "[" # (\nX = torch.tensor([[1, 2]])').ok, 'brackets in strings and comments do not count');
+  });
   it('what it writes it reads back', () => {
     const t = { shape: [2, 2, 3], data: [0, 1.5, -2, 3, 4, 5, 6, 7, 8, 9, 10, 0.125] };
     assert.deepEqual(ok(formatTensorText(t)), t);

@@ -237,4 +237,5 @@ export const zhCn: Record<string, string> = {
   "Position {0} of {1}: window at row {2}, column {3} of the padded input fills output ({4}, {5})": "第 {0} / {1} 个位置：窗口位于已填充输入的第 {2} 行、第 {3} 列，填写输出 ({4}, {5})",
   "Pause": "暂停",
   "no tensor with known values in this text": "这段文本里没有数值已知的张量",
+  "a bracket is left open": "有括号没有闭合",
 };

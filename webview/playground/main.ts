@@ -243,16 +243,19 @@ for (const id of TABS) {
   tabs.append(el('vscode-tab-header', { slot: 'header', 'data-tab': id }, TAB_LABELS[id]));
   tabs.append(el('vscode-tab-panel', { 'data-panel': id }, views[id].el));
 }
-tabs.addEventListener('vsc-tabs-select', (e) => {
-  const id = TABS[(e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex];
+tabs.addEventListener('vsc-tabs-select', (e) => showTab(TABS[(e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex]));
+
+/** Makes `id` the visible view (from a click on its tab, or from the page itself). */
+function showTab(id: PlaygroundState['tab'] | undefined): void {
   if (!id || id === state.tab) return;
   views[state.tab].hide?.();
   state.tab = id;
+  if (tabs.getAttribute('selected-index') !== String(TABS.indexOf(id))) tabs.setAttribute('selected-index', String(TABS.indexOf(id)));
   save();
   // Channels needs its partial maps: ask the worker again; the others redraw what they have.
   if (views[id].wantsParts) changed();
   else if (computed) views[id].render({ ...computed, state });
-});
+}
 
 const timingEl = el('span', { class: 'muted timing', 'data-role': 'timing', 'aria-hidden': 'true' });
 document.getElementById('app')?.append(
@@ -362,8 +365,7 @@ function handle(msg: PlaygroundToWebview): void {
     }
     case 'image':
       if (msg.base64 === null) return;
-      tabs.setAttribute('selected-index', String(TABS.indexOf('images')));
-      state.tab = 'images';
+      showTab('images');
       void imagesView.load(msg.name, msg.mime, msg.base64);
       return;
   }

@@ -18,6 +18,9 @@ export function parseTensorText(text: string): TextResult {
     if (shape.length === 0) return { ok: true, tensor: { shape: [1], data: [values[0]] } };
     return { ok: true, tensor: { shape: [...shape], data: Array.from(values) } };
   }
+  // While a call is being typed its inner lists are already whole: wait for the brackets to close.
+  const open = unclosed(text);
+  if (open) return { ok: false, message: 'a bracket is left open', line: open.line, column: open.column };
   const scan = scanDocument(text, { maxElements: 1 << 20 });
   // The outermost tensor whose values the text determines (the first one if there are several).
   let best: (typeof scan.items)[number] | undefined;
@@ -33,6 +36,27 @@ export function parseTensorText(text: string): TextResult {
   if (failed?.parseError) return { ok: false, message: failed.parseError.reason, line: failed.parseError.line, column: failed.parseError.column };
   const at = scan.lines.position(failed?.start ?? 0);
   return { ok: false, message: failed?.error ?? 'no tensor with known values in this text', line: at.line, column: at.column };
+}
+
+/** The first bracket left open (strings and comments aside), with its 1-based position. */
+function unclosed(text: string): { line: number; column: number } | null {
+  const stack: number[] = [];
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#') while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+    else if (c === '(' || c === '[' || c === '{') stack.push(i);
+    else if ((c === ')' || c === ']' || c === '}') && stack.length) stack.pop();
+  }
+  if (!stack.length) return null;
+  const at = stack[stack.length - 1];
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  return { line, column: at - before.lastIndexOf('\n') };
 }
 
 /** A nested list, one innermost row per line, blocks separated as PyTorch prints them. */

@@ -242,8 +242,8 @@ function breakdownRow(b: ResultBreakdownChannel, view: ResultView, info: ConvInf
   const values = [...b.partials, b.sum, b.output].map((t) => t.data);
   const scale = scaleOf(...values);
   const weight = view.weight ? asTensor(view.weight) : null;
-  const tile = (label: string, data: Float64Array, extra?: HTMLElement): HTMLElement => {
-    const m = createHeatmap({ values: data, height: h, width: w, label, scale });
+  const tile = (label: string, data: Float64Array, className: string, extra?: HTMLElement): HTMLElement => {
+    const m = createHeatmap({ values: data, height: h, width: w, label, scale, className });
     maps.push(m);
     return el('div', { class: 'tile' }, extra ?? '', m.element);
   };
@@ -257,18 +257,18 @@ function breakdownRow(b: ResultBreakdownChannel, view: ResultView, info: ConvInf
       kernelMap = createHeatmap({ values: (weight.data as Float64Array).subarray(start, start + kh * kw), height: kh, width: kw, label: `Kernel K[${b.o}, ${i}]`, className: 'kernel-map' }).element;
     }
     if (i > 0) eq.append(el('span', { class: 'op', 'aria-hidden': 'true' }, '+'));
-    eq.append(tile(`Input ${c} ⋆ K[${b.o}, ${i}]`, values[i], kernelMap));
+    eq.append(tile(`Input ${c} ⋆ K[${b.o}, ${i}]`, values[i], 'partial-map', kernelMap));
   });
   const n = b.partials.length;
   if (n > 1) {
     eq.append(el('span', { class: 'op', 'aria-hidden': 'true' }, '='));
-    eq.append(tile(`Sum of ${n} partial maps`, values[n]));
+    eq.append(tile(`Sum of ${n} partial maps`, values[n], 'sum-map'));
   }
   if (b.bias !== null) {
     eq.append(el('span', { class: 'op', 'aria-hidden': 'true' }, '+'));
     eq.append(el('span', { class: 'bias mono' }, `bias ${formatNumber(fromResultNumber(b.bias))}`));
     eq.append(el('span', { class: 'op', 'aria-hidden': 'true' }, '='));
-    eq.append(tile(info.outChannels > 1 ? `Output channel ${b.o}` : 'Output', values[n + 1]));
+    eq.append(tile(info.outChannels > 1 ? `Output channel ${b.o}` : 'Output', values[n + 1], 'channel-output-map'));
   } else if (n === 1) {
     eq.append(el('span', { class: 'muted' }, 'one input channel, no bias: this is the output'));
   } else {

@@ -1,0 +1,221 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { openWorkbench, type Workbench } from './computeConvDriver';
+
+/**
+ * "Conv Lens: Compute Conv" driven the way a user drives it, in the real VS Code (code-server +
+ * Chromium): the palette, the keybinding, the editor's context menu, the kernel Quick Pick, the
+ * result panel (values, partial maps, a clicked cell's arithmetic), "Insert as comment" and its
+ * undo, the messages for bad selections, a reload, and a large input's cancellable progress.
+ */
+const SEEDS = '/work/shared/samples/seeds';
+const SEED_000 = `${SEEDS}/000_1851ee3647675e19.txt`;
+const SEED_004 = `${SEEDS}/004_cbc10fd85e36d5fe.txt`;
+
+/** The 1-based line of the first line of `file` containing `text` (from `from` on). */
+function lineOf(file: string, text: string, from = 1): number {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  for (let i = from - 1; i < lines.length; i++) if (lines[i].includes(text)) return i + 1;
+  throw new Error(`"${text}" is not in ${file}`);
+}
+
+describe('Compute Conv (e2e)', function () {
+  this.timeout(240_000);
+  let wb: Workbench;
+  let page: Page;
+  const scratch = mkdtempSync(join(tmpdir(), 'conv-lens-e2e-'));
+
+  before(async () => {
+    wb = await openWorkbench();
+    page = wb.page;
+  });
+  after(async () => {
+    await wb?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+  afterEach(async () => {
+    await wb.runCommand('View: Close All Editors');
+    await wb.closeNotifications();
+  });
+
+  /** Selects whole lines `first`…`last` (1-based) of the active editor. */
+  async function selectLines(first: number, last: number): Promise<void> {
+    await wb.goToLine(first);
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Home'); // the first press may stop at the indentation
+    for (let i = first; i <= last; i++) await page.keyboard.press('Shift+ArrowDown');
+  }
+
+  /** The result panel's document, once it shows `text`. */
+  async function resultPanel(text: string): Promise<Frame> {
+    return wb.webviewFrame(async (f) => (await f.locator('#output pre').textContent({ timeout: 500 }).catch(() => ''))?.includes(text) ?? false);
+  }
+
+  /** The numbers of a heatmap's table, row by row. */
+  async function tableValues(frame: Frame, selector: string): Promise<number[][][]> {
+    return frame.$$eval(selector, (tables) =>
+      tables.map((t) => [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.textContent)))),
+    );
+  }
+
+  it('seed 000: X and K from the palette give [[56, 72], [104, 120]], the partial maps, and the arithmetic of a clicked cell', async () => {
+    await wb.openFile(SEED_000);
+    const x = lineOf(SEED_000, 'X = torch.tensor(');
+    await selectLines(x, lineOf(SEED_000, 'K = torch.tensor(', x));
+    await wb.runCommand('Conv Lens: Compute Conv');
+    await wb.acceptQuickPick('Compute');
+    const panel = await resultPanel('56.');
+    assert.match((await panel.locator('#output pre').textContent()) ?? '', /^tensor\(\[\[ *56\., +72\.\],\s+\[104\., 120\.\]\]\)$/);
+    assert.deepEqual(await tableValues(panel, '#output .heatmap table'), [[[56, 72], [104, 120]]]);
+    assert.deepEqual(await tableValues(panel, '#breakdown .partial-map table'), [[[19, 25], [37, 43]], [[37, 47], [67, 77]]]);
+    assert.deepEqual(await tableValues(panel, '#breakdown .sum-map table'), [[[56, 72], [104, 120]]], 'the sum of the partial maps');
+
+    await panel.click('#output td[data-y="0"][data-x="0"]');
+    const arithmetic = (await panel.locator('#explain').innerText()).replace(/\s+/g, ' ');
+    assert.ok(arithmetic.includes('Output[0, 0] = 56'), arithmetic);
+    assert.ok(arithmetic.includes('input channel 0: 0×0 + 1×1 + 3×2 + 4×3 = 19'), arithmetic);
+    assert.ok(arithmetic.includes('input channel 1: 1×1 + 2×2 + 4×3 + 5×4 = 37'), arithmetic);
+    assert.ok(arithmetic.includes('19 + 37 = 56'), arithmetic);
+    // The receptive field is lit on both input channels: the top-left 2×2 window.
+    const lit = await panel.$$eval('#input table', (ts) => ts.map((t) => [...t.querySelectorAll('td.lit')].map((td) => `${td.getAttribute('data-y')},${td.getAttribute('data-x')}`)));
+    assert.deepEqual(lit, [['0,0', '0,1', '1,0', '1,1'], ['0,0', '0,1', '1,0', '1,1']]);
+    await wb.screenshot('compute-conv-seed000');
+  });
+
+  it('the output cells work from the keyboard, with a table behind each heatmap for screen readers', async () => {
+    await wb.openFile(SEED_000);
+    const x = lineOf(SEED_000, 'X = torch.tensor(');
+    await selectLines(x, lineOf(SEED_000, 'K = torch.tensor(', x));
+    await wb.runCommand('Conv Lens: Compute Conv');
+    await wb.acceptQuickPick('Compute');
+    const panel = await resultPanel('56.');
+    assert.equal(await panel.locator('#output table[role="grid"] caption').first().textContent(), 'Output');
+    await panel.focus('#output td[data-y="0"][data-x="0"]');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const arithmetic = (await panel.locator('#explain').innerText()).replace(/\s+/g, ' ');
+    assert.ok(arithmetic.includes('Output[1, 1] = 120'), arithmetic);
+    assert.ok(arithmetic.includes('input channel 0: 4×0 + 5×1 + 7×2 + 8×3 = 43'), arithmetic);
+  });
+
+  it('seed 004 S4: the Laplacian picked from the built-in kernels, by keybinding', async () => {
+    await wb.openFile(SEED_004);
+    await wb.goToLine(lineOf(SEED_004, 'input_data = torch.tensor([[[[0, 0, 0, 0, 0]'));
+    await page.keyboard.press('Control+Alt+C');
+    await wb.acceptQuickPick('Laplacian');
+    await wb.acceptQuickPick('Compute');
+    const panel = await resultPanel('-2.');
+    assert.deepEqual(await tableValues(panel, '#output .heatmap table'), [[[-2, -1, -2], [-1, 0, -2], [-1, -2, 2]]]);
+    assert.match((await panel.locator('h1').textContent()) ?? '', /^conv2d\(input_data, Laplacian \(built-in\)\)$/);
+    await wb.screenshot('compute-conv-s4-laplacian');
+  });
+
+  it('seed 004 S5 from the editor context menu: [[19, 25], [37, 43]]', async () => {
+    await wb.openFile(SEED_004);
+    const first = lineOf(SEED_004, 'input_data = torch.tensor([[[[0, 1, 2],');
+    await selectLines(first, lineOf(SEED_004, '[2, 3]]]], dtype=torch.float32)', first));
+    await wb.contextMenu('Compute Conv');
+    await wb.acceptQuickPick('Compute');
+    const panel = await resultPanel('19.');
+    assert.deepEqual(await tableValues(panel, '#output .heatmap table'), [[[19, 25], [37, 43]]]);
+  });
+
+  it('seed 004 S11: [[50, 66], [98, 114]]', async () => {
+    await wb.openFile(SEED_004);
+    const first = lineOf(SEED_004, 'X = torch.tensor([[[1, 2, 3], [4, 5, 6], [7, 8, 9]],');
+    await selectLines(first, lineOf(SEED_004, '[[0, 1], [2, 3]]], dtype=torch.float32)', first));
+    await wb.runCommand('Conv Lens: Compute Conv');
+    await wb.acceptQuickPick('Compute');
+    const panel = await resultPanel('50.');
+    assert.deepEqual(await tableValues(panel, '#output .heatmap table'), [[[50, 66], [98, 114]]]);
+  });
+
+  it('"Insert as comment" adds one comment block below the selection, and one undo removes it', async () => {
+    const file = join(scratch, 'insert.py');
+    writeFileSync(file, 'import torch\nX = torch.tensor([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0]])\nK = torch.tensor([[0.0, 1.0], [2.0, 3.0]])\nprint(X)\n');
+    await wb.openFile(file);
+    await selectLines(2, 3);
+    await wb.runCommand('Conv Lens: Compute Conv');
+    await wb.acceptQuickPick('Compute');
+    const panel = await resultPanel('19.');
+    await panel.click('vscode-button:has-text("Insert as comment")');
+    const expected = [
+      'import torch',
+      'X = torch.tensor([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0]])',
+      'K = torch.tensor([[0.0, 1.0], [2.0, 3.0]])',
+      '# Conv Lens: conv2d(X, K), stride=1, padding=0, dilation=1, groups=1, padding_mode=zeros → shape [2, 2]',
+      '# tensor([[19., 25.],',
+      '#         [37., 43.]])',
+      'print(X)',
+    ];
+    await wb.waitForEditorLines(expected);
+    await wb.screenshot('compute-conv-insert-comment');
+    await wb.focusEditor();
+    await page.keyboard.press('Control+Z');
+    await wb.waitForEditorLines(['import torch', expected[1], expected[2], 'print(X)']);
+  });
+
+  describe('bad selections: one clear message, nothing changes', () => {
+    async function expectMessage(file: string, first: number, last: number, message: RegExp): Promise<void> {
+      await wb.openFile(file);
+      await selectLines(first, last);
+      await wb.runCommand('Conv Lens: Compute Conv');
+      const toasts = await wb.notifications(1);
+      assert.equal(toasts.length, 1, `one notification: ${toasts.join(' | ')}`);
+      assert.match(toasts[0], message);
+      assert.doesNotMatch(toasts[0], /\bat .*:\d+:\d+/, 'no stack trace');
+      assert.equal(await wb.isDirty(), false, 'the document did not change');
+      assert.deepEqual(await wb.tabTitles(), [file.split('/').pop()], 'no result panel');
+    }
+
+    it('a selection with no tensor', async () => {
+      const l = lineOf(SEED_000, 'import torch');
+      await expectMessage(SEED_000, l, l + 1, /no tensor in the selection/);
+    });
+
+    it('a ragged literal', async () => {
+      const file = join(scratch, 'ragged.py');
+      writeFileSync(file, 'X = torch.tensor([[1, 2, 3], [4, 5]])\nK = torch.tensor([[1, 0], [0, 1]])\n');
+      await expectMessage(file, 1, 2, /the tensor literal at line 1, column \d+ is not valid: ragged at \[1\]: expected 3 elements, found 2/);
+    });
+
+    it('a channel mismatch', async () => {
+      const file = join(scratch, 'mismatch.py');
+      writeFileSync(file, 'X = torch.ones(3, 4, 4)\nK = torch.tensor([[[0.0, 1.0], [2.0, 3.0]], [[1.0, 2.0], [3.0, 4.0]]])\n');
+      await expectMessage(file, 1, 2, /the input has 3 channels \(read as C×H×W, shape \[3, 4, 4\]\) but the kernel has 2 \(read as C_in×kH×kW, shape \[2, 2, 2\]\)/);
+    });
+  });
+
+  it('the panel comes back after the window reloads (serializer), computed again', async () => {
+    await wb.openFile(SEED_000);
+    const x = lineOf(SEED_000, 'X = torch.tensor(');
+    await selectLines(x, lineOf(SEED_000, 'K = torch.tensor(', x));
+    await wb.runCommand('Conv Lens: Compute Conv');
+    await wb.acceptQuickPick('Compute');
+    await resultPanel('56.');
+    await wb.reloadWindow();
+    const panel = await resultPanel('56.');
+    assert.deepEqual(await tableValues(panel, '#output .heatmap table'), [[[56, 72], [104, 120]]]);
+  });
+
+  it('a large input computes off the extension host, with a progress notification that cancels', async () => {
+    const file = join(scratch, 'large.py');
+    writeFileSync(file, 'import torch\nX = torch.ones(1, 32, 128, 128, dtype=torch.float64)\nK = torch.ones(64, 32, 5, 5, dtype=torch.float64)\n');
+    await wb.openFile(file);
+    await selectLines(2, 3);
+    await wb.runCommand('Conv Lens: Compute Conv');
+    await wb.acceptQuickPick('Compute');
+    const cancel = page.locator('.notification-toast:has-text("Conv Lens: computing conv2d(X, K)") .monaco-button:has-text("Cancel")');
+    await cancel.waitFor({ timeout: 20_000 });
+    await page.waitForTimeout(400); // the toast fades in
+    await wb.screenshot('compute-conv-progress');
+    await cancel.click();
+    await page.waitForTimeout(1500);
+    assert.deepEqual(await wb.tabTitles(), ['large.py'], 'cancelled: no result panel');
+    assert.equal(await page.locator('.notification-toast:has-text("Conv Lens")').count(), 0, 'and no message');
+  });
+});

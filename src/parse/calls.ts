@@ -749,7 +749,7 @@ function named(args: Args, names: readonly string[]): Map<string, Value> {
   args.positional.forEach((a, i) => {
     if (i < names.length) out.set(names[i], a.value);
   });
-  for (const [k, a] of args.keywords) out.set(k, a.value);
+  args.keywords.forEach((a, k) => out.set(k, a.value));
   return out;
 }
 

@@ -631,12 +631,10 @@ class DocumentScanner {
     let { value, end: j } = first;
     /** The constructor item this chain produced, which absorbs `.reshape(…)` / `.view(…)`. */
     let chainItem = -1;
-    let pathText: string | undefined = value.kind === 'ref' ? value.path : undefined;
     for (;;) {
       if (this.lineBreakAt(j)) return { value, end: j };
       if (this.isPunct(j, P.Dot) && this.isName(j + 1)) {
         const name = this.tokText(j + 1);
-        if (pathText !== undefined) pathText += '.' + name;
         value = attribute(value, name);
         j += 2;
         if (!(value.kind === 'method' && (value.name === 'reshape' || value.name === 'view'))) chainItem = -1;
@@ -647,7 +645,8 @@ class DocumentScanner {
         if (close < 0) return { value: UNKNOWN, end: j + 1 }; // unclosed: whatever follows is read on its own
         const before = value;
         this.nest++;
-        const out = this.call(value, pathText, j, close, startOffset);
+        // A library name's call is named as written (`F.conv2d`): the reference's path is that text.
+        const out = this.call(value, value.kind === 'ref' ? value.path : undefined, j, close, startOffset);
         this.nest--;
         if (this.failedAt >= 0) return FAILED;
         value = out.value;
@@ -658,7 +657,6 @@ class DocumentScanner {
         } else {
           chainItem = out.item !== undefined && this.items[out.item].kind === 'constructor' ? out.item : -1;
         }
-        pathText = undefined;
         j = close + 1;
         continue;
       }
@@ -669,7 +667,6 @@ class DocumentScanner {
         value = this.subscript(value, j + 1, close);
         this.nest--;
         if (this.failedAt >= 0) return FAILED;
-        pathText = undefined;
         chainItem = -1;
         j = close + 1;
         continue;
@@ -683,7 +680,6 @@ class DocumentScanner {
         value = this.subscript(value, j + 1, close);
         this.nest--;
         if (this.failedAt >= 0) return FAILED;
-        pathText = undefined;
         chainItem = -1;
         j = close + 1;
         continue;

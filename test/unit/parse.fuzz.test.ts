@@ -15,17 +15,26 @@ const seeds = existsSync(SEEDS) ? readdirSync(SEEDS).sort().map((f) => readFileS
 
 const LIMIT_MS = 100;
 
-/** Runs `f`; a slow first run is timed again (the machine is shared), so only a real blow-up fails. */
+/**
+ * Runs `f` and returns the smaller of its wall-clock and CPU milliseconds (the machine is shared:
+ * other processes stretch wall time, not our CPU time); a slow first run is timed once more. A real
+ * blow-up (quadratic work) is slow by both measures, every time.
+ */
 function timed<T>(f: () => T): { value: T; ms: number } {
-  let t0 = performance.now();
-  let value = f();
-  let ms = performance.now() - t0;
-  if (ms > LIMIT_MS) {
-    t0 = performance.now();
-    value = f();
-    ms = Math.min(ms, performance.now() - t0);
+  const once = (): { value: T; ms: number } => {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const value = f();
+    const wall = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    return { value, ms: Math.min(wall, (cpu.user + cpu.system) / 1000) };
+  };
+  let best = once();
+  for (let retry = 0; retry < 2 && best.ms > LIMIT_MS; retry++) {
+    const again = once();
+    if (again.ms < best.ms) best = again;
   }
-  return { value, ms };
+  return best;
 }
 
 /** The parser's contract: a literal, or a ParseError with a code and a position inside the text. */
@@ -181,6 +190,12 @@ describe('parse fuzz: the parser never throws and stays fast', () => {
 });
 
 describe('scan fuzz: the document scanner never throws and stays fast', () => {
+  before(() => {
+    // Warm the JIT on 100 KB documents first: a cold first run is compiled as it goes.
+    const warm = [...seeds, "X = torch.tensor([[1, 2], [3, 4]])\nconv = nn.Conv2d(1, 2, 3)\nconv(torch.ones(1, 1, 8, 8))\n# note\n"];
+    for (const w of warm) for (let k = 0; k < 3; k++) scanDocument(w.repeat(Math.ceil(100_000 / w.length)).slice(0, 100_000));
+  });
+
   it('random Python-ish documents', () => {
     fc.assert(fc.property(pythonish(600), (text) => checkScan(text)), { numRuns: 300 });
   });

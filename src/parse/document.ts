@@ -773,17 +773,21 @@ class DocumentScanner {
     const t = this.tokText(j);
     const numeric = k === TokenKind.Number || t === '-' || t === '+' || t === ']' || t === ')' || t === 'True' || t === 'False' || t === 'inf' || t === 'nan' || t === 'float' || t === 'math' || t === 'np';
     if (!numeric) return undefined;
-    const r = parseNested(this.text, this.starts[open], { ...this.limits(), end: this.ends[close], lines: this.lines, tokens: { arrays: this.tokens, index: open } });
+    const r = parseNested(this.text, this.starts[open], this.literalOptions(open, this.ends[close]));
     if (!r.ok && !isStructural(r.error)) this.literalFailAt = r.error.offset;
     if (r.ok && r.value.end !== this.ends[close]) return undefined;
     return r;
   }
 
-  private limits(): ParseLimits {
-    const out: { maxElements?: number; maxDepth?: number } = {};
-    if (this.options.maxElements !== undefined) out.maxElements = this.options.maxElements;
-    if (this.options.maxDepth !== undefined) out.maxDepth = this.options.maxDepth;
-    return out;
+  /** Options for a literal that starts at token `index` and ends before offset `end` (the document's tokens, limits and lines). */
+  private literalOptions(index: number, end: number): Parameters<typeof parseNested>[2] {
+    return {
+      maxElements: this.options.maxElements,
+      maxDepth: this.options.maxDepth,
+      end,
+      lines: this.lines,
+      tokens: { arrays: this.tokens, index },
+    };
   }
 
   /** Comma-separated expressions in [from, to); a `for` makes it a comprehension (its first part is still looked at). */
@@ -911,7 +915,7 @@ class DocumentScanner {
         (keywords ??= new Map()).set(key, { value: v.value, start: argStart, end: this.ends[v.end - 1] });
         j = v.end;
       } else if (dataFirst && positional.length === 0 && this.startsData(j)) {
-        const r = parseNested(this.text, this.starts[j], { ...this.limits(), end: this.starts[close], lines: this.lines, tokens: { arrays: this.tokens, index: j } });
+        const r = parseNested(this.text, this.starts[j], this.literalOptions(j, this.starts[close]));
         if (!r.ok && !isStructural(r.error)) this.literalFailAt = r.error.offset;
         const after = r.ok ? this.tokenAtOffset(j, r.value.end) : -1;
         if (r.ok && (after === close || this.isPunct(after, P.Comma))) {

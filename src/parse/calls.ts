@@ -96,7 +96,7 @@ export function isDataCall(path: string): boolean {
 }
 
 /** `torch.float32`, `np.float32`, `float`, `'float32'` → a dtype label in the family of `family` (torch or numpy). */
-export function dtypeLabel(v: Value | undefined, torchFamily: boolean): string | undefined {
+function dtypeLabel(v: Value | undefined, torchFamily: boolean): string | undefined {
   if (!v) return undefined;
   let base: string | undefined;
   if (v.kind === 'ref') {
@@ -863,7 +863,7 @@ export function report(spec: LayerSpec, inputShape: readonly number[] | undefine
   }
 }
 
-export function isLayerModule(path: string): boolean {
+function isLayerModule(path: string): boolean {
   return Object.prototype.hasOwnProperty.call(MODULES, path);
 }
 
@@ -971,8 +971,4 @@ function helper(name: string, callee: string, args: Args): CallOutcome {
   }
 }
 
-/** Values of a torch.Size or tuple as a readable shape. */
-export function describeShape(shape: readonly number[]): string {
-  return shapeText(shape);
-}
 

@@ -6,7 +6,7 @@
  * no size is computed here.
  */
 import { EngineError } from '../engine/errors';
-import { convInfo, convTransposeInfo, poolInfo, type ConvInfo, type Padding2d, type Size2d, type PaddingMode } from '../engine/convInfo';
+import { convInfo, convTransposeInfo, poolInfo, type ConvInfo, type Padding2d, type PaddingMode } from '../engine/convInfo';
 
 export type LayerOp = 'conv2d' | 'conv_transpose2d' | 'max_pool2d' | 'avg_pool2d' | 'corr2d';
 
@@ -48,10 +48,6 @@ export interface LayerReport {
   /** A shape mismatch or bad parameter, said plainly (the engine's message). */
   readonly error?: string;
 }
-
-const pair = (v: Size2d): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
-
-export { pair as sizePair };
 
 /** Weight and bias shapes a module's arguments fix (functional calls take them from their operands). */
 export function moduleWeights(spec: LayerSpec): { weightShape: number[] | null; biasShape: number[] | null; params: number | null } {

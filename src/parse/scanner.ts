@@ -91,12 +91,12 @@ for (let c = 65; c <= 90; c++) ASCII[c] = C.Letter;
 for (let c = 97; c <= 122; c++) ASCII[c] = C.Letter;
 ASCII[95] = C.Letter; // _
 
-export function isDigit(c: number): boolean {
+function isDigit(c: number): boolean {
   return c >= Ch.D0 && c <= Ch.D9;
 }
 
 /** Letters, `_`, and every non-ASCII character that is not a space: Python allows Unicode names. */
-export function isNameStart(c: number): boolean {
+function isNameStart(c: number): boolean {
   return c < 128 ? ASCII[c] === C.Letter : !isSpace(c);
 }
 

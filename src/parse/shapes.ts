@@ -79,7 +79,7 @@ export function reshapeTarget(from: readonly number[], to: readonly number[]): n
 }
 
 /** A dim argument wrapped as PyTorch does (`-1` is the last); undefined when out of range. */
-export function wrapDim(dim: number, rank: number): number | undefined {
+function wrapDim(dim: number, rank: number): number | undefined {
   const d = dim < 0 ? dim + rank : dim;
   return Number.isInteger(d) && d >= 0 && d < rank ? d : undefined;
 }
@@ -207,7 +207,7 @@ export function flattenShape(shape: readonly number[], start = 0, end = -1): num
 export type IndexPart = { kind: 'int'; value: number } | { kind: 'slice'; start?: number; stop?: number; step?: number } | { kind: 'newaxis' } | { kind: 'ellipsis' };
 
 /** Length of `range(size)[start:stop:step]`, Python's rules. */
-export function sliceLength(size: number, start: number | undefined, stop: number | undefined, step = 1): number | undefined {
+function sliceLength(size: number, start: number | undefined, stop: number | undefined, step = 1): number | undefined {
   if (step === 0 || !Number.isInteger(step)) return undefined;
   const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), hi);
   if (step > 0) {

@@ -79,7 +79,7 @@ export const UNKNOWN: Value = { kind: 'unknown' };
 export const NONE: Value = { kind: 'none' };
 
 /** Values are materialized only up to this many elements (shapes beyond it are still exact). */
-export const VALUE_CAP = 1_000_000;
+const VALUE_CAP = 1_000_000;
 
 const ELEMENT_BYTES: Record<string, number> = {
   bool: 1, uint8: 1, int8: 1, quint8: 1, qint8: 1,

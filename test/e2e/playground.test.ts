@@ -93,7 +93,21 @@ describe('Playground (e2e, real VS Code)', function () {
   before(async () => {
     // A workbench of its own, wide enough for the editors and a view side by side.
     wb = await openWorkbench({ viewport: { width: 1600, height: 1000 } });
-    await wb.runCommand('Conv Lens: Open Playground');
+    // On a busy machine the extension under development may be registered a little after the
+    // workbench shows: until then the palette does not list its command, so ask again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await wb.runCommand('Conv Lens: Open Playground');
+        break;
+      } catch (err) {
+        await wb.page.keyboard.press('Escape');
+        if (attempt === 4) {
+          await wb.screenshot('playground-failed-to-open');
+          throw err;
+        }
+        await wb.page.waitForTimeout(3000);
+      }
+    }
     frame = await wb.webviewFrame('Conv Lens Playground');
     await frame.waitForSelector('[data-role="output-maps"] td');
   });
@@ -207,6 +221,53 @@ describe('Playground (e2e, real VS Code)', function () {
     assert.equal(await frame.locator('[data-role="image-outputs"] canvas').count(), 3, 'Sobel x on R, G and B');
     assert.match((await frame.textContent('[data-role="image-status"]')) ?? '', /shapes\.png: 96×64 in, 3 output channel\(s\) of 96×64/);
     await wb.screenshot('playground-images');
+  });
+
+  it('From selection: the X selected in multi_channels.py becomes the input', async () => {
+    await wb.openFile('multi_channels.py');
+    await wb.goToLine(11, 1);
+    for (let i = 0; i < 7; i++) await wb.page.keyboard.press('Shift+ArrowDown');
+    await wb.page.keyboard.press('Shift+End');
+    await wb.page.locator('.tab', { hasText: 'Conv Lens Playground' }).click();
+    frame = await wb.webviewFrame('Conv Lens Playground');
+    await frame.click('vscode-tab-header[data-tab="output"]');
+    await frame.click('[data-editor="input"] [data-action="from-selection"]');
+    await frame.waitForFunction(() => document.querySelector('[data-editor="input"] [data-role="shape"]')?.textContent === 'C×H×W = 2×4×4');
+    const firstRow = await frame.$$eval('[data-editor="input"] input.cell', (cells) => cells.slice(0, 4).map((c) => (c as HTMLInputElement).value));
+    assert.deepEqual(firstRow, ['1', '2', '0', '1']);
+    await wb.screenshot('playground-from-selection');
+  });
+
+  it('keeps its state when hidden and across a window reload', async () => {
+    await frame.click('vscode-tab-header[data-tab="step"]');
+    await frame.focus('[data-field="scrubber"]');
+    await wb.page.keyboard.press('Home');
+    await wb.page.keyboard.press('ArrowRight');
+    await frame.waitForFunction(() => (document.querySelector('.view-step') as HTMLElement | null)?.dataset.step === '1');
+    const shown = async () => {
+      frame = await wb.webviewFrame('Conv Lens Playground');
+      await frame.waitForFunction(() => (document.querySelector('.view-step') as HTMLElement | null)?.dataset.step !== undefined, undefined, { timeout: 30_000 });
+      return {
+        input: await frame.textContent('[data-editor="input"] [data-role="shape"]'),
+        kernel: await frame.$eval('[data-editor="kernel"] vscode-textarea', (e) => (e as HTMLElement & { value: string }).value.replace(/\s+/g, '')),
+        step: await frame.$eval('.view-step', (e) => (e as HTMLElement).dataset.step),
+      };
+    };
+    const expected = { input: 'C×H×W = 2×4×4', kernel: '[[[[1,-1],[2,0]],[[0,3],[-2,1]]]]', step: '1' };
+    await wb.page.waitForTimeout(400); // the page saves its state once a change settles
+    // Hidden: another editor in front, then back.
+    await wb.page.locator('.tab', { hasText: 'multi_channels.py' }).click();
+    await wb.page.waitForTimeout(500);
+    await wb.page.locator('.tab', { hasText: 'Conv Lens Playground' }).click();
+    assert.deepEqual(await shown(), expected);
+    // Reloaded: the serializer brings the panel back with the state the page saved.
+    await wb.runCommand('Developer: Reload Window');
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await wb.page.locator('.tab', { hasText: 'Conv Lens Playground' }).waitFor({ timeout: 60_000 });
+    await wb.page.locator('.tab', { hasText: 'Conv Lens Playground' }).click();
+    assert.deepEqual(await shown(), expected);
+    await frame.click('vscode-tab-header[data-tab="output"]');
+    await wb.screenshot('playground-after-reload');
   });
 
   it('benchmark: 3×32×32 input, 8×3×3×3 kernel, change → new output drawn', async () => {

@@ -38,6 +38,9 @@ let threaded = false;
 /** Below this many multiply-adds one thread wins (waking the helpers costs tens of µs). */
 const PARALLEL_MACS = 1 << 22;
 
+/** A heap grown past this is dropped after the call (WebAssembly memory cannot shrink). */
+const KEEP_HEAP_BYTES = 64 << 20;
+
 /**
  * 'auto' uses WebAssembly SIMD when the host has it, 'scalar' forces the TypeScript kernels (the
  * fallback path, for benchmarks and tests), 'off' declines everything (the reference runs).
@@ -99,8 +102,16 @@ export function conv2dFloat32(info: ConvInfo, x: Float32Array, w: Float32Array, 
   } catch (e) {
     if (e instanceof RangeError) return false; // the heap could not grow: let the reference try
     throw e;
+  } finally {
+    dropLargeHeaps();
   }
   return true;
+}
+
+/** Lets the garbage collector have a heap one large call grew, rather than keep it for good. */
+function dropLargeHeaps(): void {
+  if (simd && simd.memory.buffer.byteLength > KEEP_HEAP_BYTES) simd = undefined;
+  if (scalar && scalar.f32.byteLength > KEEP_HEAP_BYTES) scalar = undefined;
 }
 
 /**
@@ -117,6 +128,8 @@ export function maxPool2dFloat32(info: ConvInfo, x: Float32Array, y: Float32Arra
   } catch (e) {
     if (e instanceof RangeError) return false;
     throw e;
+  } finally {
+    dropLargeHeaps();
   }
   return true;
 }

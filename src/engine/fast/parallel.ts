@@ -89,8 +89,9 @@ function runTask(kern: WasmKernels, job: Job, t: number, scratch: GemmScratch, p
 }
 
 /**
- * Takes tasks of the job tagged `tag` until none is left; `prepare` runs before the first one
- * (a helper lays the job out only once it holds a task, so it never reads a newer job's numbers).
+ * Takes tasks of the job tagged `tag` until none is left, counting each one done after `run`
+ * (the caller returns only when all are done, so no thread is still writing when the next job
+ * reuses the buffers).
  */
 function takeTasks(ctl: Int32Array, tag: number, total: number, run: (t: number) => void): void {
   for (;;) {

@@ -22,7 +22,7 @@ const B_BYTES = 192 * 1024;
 const C_BYTES = 192 * 1024;
 /** From this width a padded image is copied row by row into place (measured on W3, W7). */
 const WIDE_ROW = 128;
-/** Up to this many output channels per group, rows mode whatever the width (W7: 8). */
+/** Up to this many output channels per group, rows mode unless rows are under 4 wide (W7: 8). */
 const FEW_CHANNELS = 16;
 
 export interface GemmPlan {
@@ -50,7 +50,8 @@ export function planGemm(info: ConvInfo, blocksWanted = 1): GemmPlan {
   const wp = info.inWidth + info.padLeft + info.padRight;
   const rowPad = ceil8(info.outWidth);
   const pointwise = info.kernelHeight === 1 && info.kernelWidth === 1;
-  if (info.strideWidth === 1 && (mPad <= FEW_CHANNELS || (!pointwise && rowPad * 15 <= info.outWidth * 16))) {
+  const waste = rowPad / info.outWidth; // work per useful output in rows mode
+  if (info.strideWidth === 1 && (mPad <= FEW_CHANNELS ? waste <= 2 : !pointwise && waste <= 16 / 15)) {
     const perBlock = Math.max(1, Math.min(Math.ceil(info.outHeight / blocksWanted), Math.floor(C_BYTES / (4 * mPad * rowPad))));
     return { k, kc, mPad, hp, wp, padded, rows: true, units: info.outHeight, unitsPerBlock: perBlock, rowPad, ldc: perBlock * rowPad, bBytes: 0 };
   }

@@ -2,7 +2,8 @@
  * `npm run bench` (`-- --json` for JSON): workloads W1–W8 of ../shared/notes/performance.md on
  * Conv Lens and, in the same run, on its peers; then every bench/*.bench.ts module's rows.
  * Options: --only W2,W5 (workloads), --engines tfjs-wasm,conv-lens (substrings), --quick (fewer samples).
- * Internal: --child <ort-t2|memory> runs one part in a fresh process and prints its rows as JSON.
+ * Internal: --child <ort-t2|fma|memory> runs one part in a fresh process and prints its rows as JSON.
+ * As a worker_threads helper (conv-lens t2) this same bundle serves the engine's threads instead.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, existsSync } from 'node:fs';

@@ -41,10 +41,23 @@ function findFiles(dir: string, name: string): string[] {
 describe('Extension (integration)', function () {
   this.timeout(60_000);
 
-  it('is loaded, and not active before a Python, notebook or Markdown document is open', () => {
+  it('is loaded, and not active unless a document of its activation events is open', () => {
     const ext = extension();
     assert.equal(ext.packageJSON.displayName, 'Conv Lens');
-    assert.equal(ext.isActive, false, 'activated before any document of its languages was open: activationEvents are too broad');
+    // What may wake it, read from its own manifest: onLanguage:<id> and onNotebook:<type>.
+    const events: string[] = ext.packageJSON.activationEvents ?? [];
+    const languages = new Set(events.filter((e) => e.startsWith('onLanguage:')).map((e) => e.slice('onLanguage:'.length)));
+    const notebookTypes = new Set(events.filter((e) => e.startsWith('onNotebook:')).map((e) => e.slice('onNotebook:'.length)));
+    assert.ok(languages.has('python'), `no onLanguage:python in ${events.join(', ')}`);
+    assert.ok(!events.includes('*') && !events.includes('onStartupFinished'), `activates eagerly: ${events.join(', ')}`);
+    const open = [
+      ...vscode.workspace.textDocuments.map((d) => ({ what: `${d.uri.toString()} (${d.languageId})`, wakes: languages.has(d.languageId) })),
+      ...vscode.workspace.notebookDocuments.map((n) => ({ what: `${n.uri.toString()} (${n.notebookType})`, wakes: notebookTypes.has(n.notebookType) })),
+    ];
+    // VS Code itself may have opened a document of one of those languages; only then may it be active.
+    if (ext.isActive) {
+      assert.ok(open.some((d) => d.wakes), `active with no document of its languages open; open: ${open.map((d) => d.what).join(', ') || 'none'}`);
+    }
   });
 
   it('activates when a Python document opens', async () => {

@@ -47,7 +47,10 @@ async function main() {
   console.log(`workbench opened with the tests after ${elapsed()}; waiting for their results (up to ${timeoutMs / 1000} s)`);
 
   const deadline = Date.now() + timeoutMs;
+  let serverEnded = null;
+  void server.exit.then((how) => { serverEnded = how; });
   while (!existsSync(resultsFile)) {
+    if (serverEnded) throw new Error(`code-server ended (${serverEnded.code ?? serverEnded.signal}) before the tests finished:\n${server.logTail()}`);
     if (Date.now() > deadline) {
       throw new Error(`no results after ${timeoutMs / 1000} s.\ncode-server log:\n${server.logTail()}\npage errors:\n${pageErrors.slice(-5).join('\n')}`);
     }

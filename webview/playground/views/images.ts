@@ -4,7 +4,7 @@
  * each output channel is drawn as a grey image. Edge kernels run depthwise (each colour channel on
  * its own, padding 'same'); "the editor's kernel" uses the kernel and options of the playground.
  */
-import { tensor, type Tensor } from '../../../src/engine';
+import { cast, tensor, type Tensor } from '../../../src/engine';
 import { el, formatNumber } from '../../common/dom';
 import { t } from '../l10n';
 import { PATTERNS } from '../presets';
@@ -193,7 +193,8 @@ export class ImagesView {
       params = { ...DEFAULT_PARAMS, groups: ch, paddingKind: 'same' };
     }
     this.statusEl.textContent = t('{0}: {1}×{2}, {3} channel(s); applying…', img.name, w, h, ch);
-    const out = await this.host.apply(input, kernel, bias, params);
+    // Pixels need no float64: float32 lets the engine take its WebAssembly SIMD path.
+    const out = await this.host.apply(cast(input, 'float32'), cast(kernel, 'float32'), bias && cast(bias, 'float32'), params);
     if (ticket !== this.ticket) return;
     if (typeof out === 'string') {
       this.statusEl.textContent = out;

@@ -111,7 +111,20 @@ export async function closeAllWorkbenches(): Promise<void> {
   await Promise.all([...registry.open].map((wb) => wb.close()));
 }
 
-// Mocha's root `after`: whatever runs these tests, nothing outlives the run.
+// Mocha's root hooks. After a failed test: what each open workbench showed, for the report.
+// After the run: whatever runs these tests, nothing outlives it.
+if (typeof afterEach === 'function') {
+  afterEach(async function () {
+    const test = this.currentTest;
+    if (test?.state !== 'failed') return;
+    const name = `failed-${test.fullTitle().replace(/[^\w.-]+/g, '_').slice(0, 100)}`;
+    let n = 0;
+    for (const wb of registry.open) {
+      const path = await wb.screenshot(n++ ? `${name}-${n}` : name).catch(() => undefined);
+      if (path) console.log(`      screenshot of the failure: ${path}`);
+    }
+  });
+}
 if (typeof after === 'function') after(closeAllWorkbenches);
 
 export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
@@ -206,13 +219,24 @@ function driver(page: Page, url: string, serverPid: number, stop: () => Promise<
     url,
     serverPid,
     async openFile(name) {
-      await page.keyboard.press('Control+P');
-      await quickInput.waitFor({ state: 'visible' });
-      await page.keyboard.type(name);
       const base = name.split('/').pop() ?? name;
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor({ timeout: 15_000 });
-      await page.keyboard.press('Enter');
-      await page.locator('.tab.active', { hasText: base }).waitFor({ timeout: 15_000 });
+      const activeTab = page.locator('.tab.active', { hasText: base });
+      // Quick Open's list refreshes as file search answers; an Enter during a refresh can be lost,
+      // so a try that opens nothing is made again.
+      for (let attempt = 1; ; attempt++) {
+        await page.keyboard.press('Escape'); // no hover, menu or picker in the way
+        await page.keyboard.press('Control+P');
+        await quickInput.waitFor({ state: 'visible' });
+        await page.keyboard.type(name);
+        await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: base }).first().waitFor({ timeout: 15_000 });
+        await page.keyboard.press('Enter');
+        try {
+          await activeTab.waitFor({ timeout: attempt < 3 ? 5_000 : 15_000 });
+          break;
+        } catch (err) {
+          if (attempt >= 3) throw new Error(`Quick Open did not open ${name} in 3 tries: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
       await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
       await quickInput.waitFor({ state: 'hidden' });
     },

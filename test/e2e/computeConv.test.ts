@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { openWorkbench, type Workbench } from './computeConvDriver';
+import { openWorkbench, type Workbench } from './workbench';
 
 /**
  * "Conv Lens: Compute Conv" driven the way a user drives it, in the real VS Code (code-server +
@@ -22,27 +22,127 @@ function lineOf(file: string, text: string, from = 1): number {
   throw new Error(`"${text}" is not in ${file}`);
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Gestures this suite needs beyond the shared fixture's: pickers, menus, notifications, tabs. */
+function gestures(wb: Workbench) {
+  const page = wb.page;
+  const quickInput = page.locator('.quick-input-widget');
+  const g = {
+    /**
+     * Runs the palette command titled exactly `title` (the fixture's runCommand picks the first row
+     * that contains the title, and "View: Close All Editors in Group" contains "View: Close All Editors").
+     */
+    async command(title: string, waitClosed = true): Promise<void> {
+      await page.keyboard.press('F1');
+      await quickInput.waitFor({ state: 'visible' });
+      await page.keyboard.type(title);
+      const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+      await row.click();
+      if (waitClosed) await quickInput.waitFor({ state: 'hidden' });
+    },
+    /**
+     * Runs Compute Conv from the palette. (The fixture's runCommand waits for the palette to close,
+     * which a command that opens its own picker keeps from happening.)
+     */
+    async computeFromPalette(): Promise<void> {
+      await page.keyboard.press('F1');
+      await quickInput.waitFor({ state: 'visible' });
+      await page.keyboard.type('Conv Lens: Compute Conv');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Conv Lens: Compute Conv' }).first().click();
+    },
+    /**
+     * Picks `label` in the Conv Lens picker whose title holds `title` (so nothing is typed into the
+     * palette while it closes). Typing filters the virtualised list, so the row is rendered.
+     */
+    async acceptQuickPick(title: string, label: string): Promise<void> {
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible' });
+      await page.keyboard.type(label);
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+      await row.waitFor();
+      await row.click();
+      await sleep(300);
+    },
+    /** Right-clicks the text editor's selection and picks `label` from the context menu. */
+    async contextMenu(label: string): Promise<void> {
+      const box = await page.locator('.editor-group-container .monaco-editor .selected-text').first().boundingBox();
+      if (!box) throw new Error('no selection to right-click');
+      await page.mouse.click(box.x + 20, box.y + box.height / 2, { button: 'right' });
+      const item = page.locator('.context-view .action-item', { hasText: label }).first();
+      await item.waitFor();
+      await sleep(300); // the menu settles before it takes a click
+      await item.click();
+    },
+    /** The notification toasts' messages, once at least `atLeast` show (and a moment for any more). */
+    async notifications(atLeast: number, timeoutMs = 10_000): Promise<string[]> {
+      const toasts = page.locator('.notification-toast .notification-list-item-message');
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline && (await toasts.count()) < atLeast) await sleep(200);
+      await sleep(500);
+      return toasts.allInnerTexts();
+    },
+    /** The first editor group holds the text editor; the result panel opens beside it. */
+    async focusEditor(): Promise<void> {
+      await g.command('View: Focus First Editor Group');
+    },
+    async waitForEditorLines(lines: string[], timeoutMs = 10_000): Promise<void> {
+      await g.focusEditor();
+      const deadline = Date.now() + timeoutMs;
+      let seen: string[] = [];
+      while (Date.now() < deadline) {
+        seen = await wb.editorLines();
+        if (lines.every((l, i) => seen[i] === l) && (seen.length === lines.length || seen[lines.length] === '')) return;
+        await sleep(200);
+      }
+      throw new Error(`editor lines:\n${seen.join('\n')}\nexpected:\n${lines.join('\n')}`);
+    },
+    async isDirty(): Promise<boolean> {
+      return (await page.locator('.tab.dirty').count()) > 0;
+    },
+    async tabTitles(): Promise<string[]> {
+      return page.$$eval('.tabs-container .tab', (tabs) => tabs.map((t) => (t.getAttribute('aria-label') ?? t.textContent ?? '').split(',')[0].trim()));
+    },
+    async reloadWindow(): Promise<void> {
+      await g.command('Developer: Reload Window', false);
+      await sleep(2000);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    },
+  };
+  return g;
+}
+
 describe('Compute Conv (e2e)', function () {
   this.timeout(240_000);
   let wb: Workbench;
   let page: Page;
+  let g: ReturnType<typeof gestures>;
   const scratch = mkdtempSync(join(tmpdir(), 'conv-lens-e2e-'));
 
+  // A workbench of its own: this suite reloads the window and leaves result panels about.
   before(async () => {
-    wb = await openWorkbench();
+    wb = await openWorkbench({ viewport: { width: 1600, height: 1200 } });
     page = wb.page;
+    g = gestures(wb);
   });
   after(async () => {
     await wb?.close();
     rmSync(scratch, { recursive: true, force: true });
   });
-  afterEach(async () => {
-    await wb.runCommand('View: Close All Editors');
-    await wb.closeNotifications();
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await wb.screenshot(`compute-conv-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`);
+    await g.command('View: Close All Editors');
+    // An editor that would ask to be saved stays open: revert it as it closes (the next test needs a clean window).
+    for (let i = 0; i < 5 && (await g.tabTitles()).length; i++) {
+      await page.keyboard.press('Escape');
+      await g.command('View: Revert and Close Editor');
+    }
+    await g.command('Notifications: Clear All Notifications');
   });
 
   /** Selects whole lines `first`…`last` (1-based) of the active editor. */
   async function selectLines(first: number, last: number): Promise<void> {
+    await g.focusEditor();
     await wb.goToLine(first);
     await page.keyboard.press('Home');
     await page.keyboard.press('Home'); // the first press may stop at the indentation
@@ -65,8 +165,8 @@ describe('Compute Conv (e2e)', function () {
     await wb.openFile(SEED_000);
     const x = lineOf(SEED_000, 'X = torch.tensor(');
     await selectLines(x, lineOf(SEED_000, 'K = torch.tensor(', x));
-    await wb.runCommand('Conv Lens: Compute Conv');
-    await wb.acceptQuickPick('Compute');
+    await g.computeFromPalette();
+    await g.acceptQuickPick('Compute Conv', 'Compute');
     const panel = await resultPanel('56.');
     assert.match((await panel.locator('#output pre').textContent()) ?? '', /^tensor\(\[\[ *56\., +72\.\],\s+\[104\., 120\.\]\]\)$/);
     assert.deepEqual(await tableValues(panel, '#output .heatmap table'), [[[56, 72], [104, 120]]]);
@@ -89,8 +189,8 @@ describe('Compute Conv (e2e)', function () {
     await wb.openFile(SEED_000);
     const x = lineOf(SEED_000, 'X = torch.tensor(');
     await selectLines(x, lineOf(SEED_000, 'K = torch.tensor(', x));
-    await wb.runCommand('Conv Lens: Compute Conv');
-    await wb.acceptQuickPick('Compute');
+    await g.computeFromPalette();
+    await g.acceptQuickPick('Compute Conv', 'Compute');
     const panel = await resultPanel('56.');
     assert.equal(await panel.locator('#output table[role="grid"] caption').first().textContent(), 'Output');
     await panel.focus('#output td[data-y="0"][data-x="0"]');
@@ -104,10 +204,11 @@ describe('Compute Conv (e2e)', function () {
 
   it('seed 004 S4: the Laplacian picked from the built-in kernels, by keybinding', async () => {
     await wb.openFile(SEED_004);
+    await g.focusEditor();
     await wb.goToLine(lineOf(SEED_004, 'input_data = torch.tensor([[[[0, 0, 0, 0, 0]'));
     await page.keyboard.press('Control+Alt+C');
-    await wb.acceptQuickPick('Laplacian');
-    await wb.acceptQuickPick('Compute');
+    await g.acceptQuickPick('a kernel for', 'Laplacian');
+    await g.acceptQuickPick('Compute Conv', 'Compute');
     const panel = await resultPanel('-2.');
     assert.deepEqual(await tableValues(panel, '#output .heatmap table'), [[[-2, -1, -2], [-1, 0, -2], [-1, -2, 2]]]);
     assert.match((await panel.locator('h1').textContent()) ?? '', /^conv2d\(input_data, Laplacian \(built-in\)\)$/);
@@ -118,8 +219,8 @@ describe('Compute Conv (e2e)', function () {
     await wb.openFile(SEED_004);
     const first = lineOf(SEED_004, 'input_data = torch.tensor([[[[0, 1, 2],');
     await selectLines(first, lineOf(SEED_004, '[2, 3]]]], dtype=torch.float32)', first));
-    await wb.contextMenu('Compute Conv');
-    await wb.acceptQuickPick('Compute');
+    await g.contextMenu('Compute Conv');
+    await g.acceptQuickPick('Compute Conv', 'Compute');
     const panel = await resultPanel('19.');
     assert.deepEqual(await tableValues(panel, '#output .heatmap table'), [[[19, 25], [37, 43]]]);
   });
@@ -128,8 +229,8 @@ describe('Compute Conv (e2e)', function () {
     await wb.openFile(SEED_004);
     const first = lineOf(SEED_004, 'X = torch.tensor([[[1, 2, 3], [4, 5, 6], [7, 8, 9]],');
     await selectLines(first, lineOf(SEED_004, '[[0, 1], [2, 3]]], dtype=torch.float32)', first));
-    await wb.runCommand('Conv Lens: Compute Conv');
-    await wb.acceptQuickPick('Compute');
+    await g.computeFromPalette();
+    await g.acceptQuickPick('Compute Conv', 'Compute');
     const panel = await resultPanel('50.');
     assert.deepEqual(await tableValues(panel, '#output .heatmap table'), [[[50, 66], [98, 114]]]);
   });
@@ -139,8 +240,8 @@ describe('Compute Conv (e2e)', function () {
     writeFileSync(file, 'import torch\nX = torch.tensor([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0]])\nK = torch.tensor([[0.0, 1.0], [2.0, 3.0]])\nprint(X)\n');
     await wb.openFile(file);
     await selectLines(2, 3);
-    await wb.runCommand('Conv Lens: Compute Conv');
-    await wb.acceptQuickPick('Compute');
+    await g.computeFromPalette();
+    await g.acceptQuickPick('Compute Conv', 'Compute');
     const panel = await resultPanel('19.');
     await panel.click('vscode-button:has-text("Insert as comment")');
     const expected = [
@@ -152,24 +253,24 @@ describe('Compute Conv (e2e)', function () {
       '#         [37., 43.]])',
       'print(X)',
     ];
-    await wb.waitForEditorLines(expected);
+    await g.waitForEditorLines(expected);
     await wb.screenshot('compute-conv-insert-comment');
-    await wb.focusEditor();
+    await g.focusEditor();
     await page.keyboard.press('Control+Z');
-    await wb.waitForEditorLines(['import torch', expected[1], expected[2], 'print(X)']);
+    await g.waitForEditorLines(['import torch', expected[1], expected[2], 'print(X)']);
   });
 
   describe('bad selections: one clear message, nothing changes', () => {
     async function expectMessage(file: string, first: number, last: number, message: RegExp): Promise<void> {
       await wb.openFile(file);
       await selectLines(first, last);
-      await wb.runCommand('Conv Lens: Compute Conv');
-      const toasts = await wb.notifications(1);
+      await g.computeFromPalette();
+      const toasts = await g.notifications(1);
       assert.equal(toasts.length, 1, `one notification: ${toasts.join(' | ')}`);
       assert.match(toasts[0], message);
       assert.doesNotMatch(toasts[0], /\bat .*:\d+:\d+/, 'no stack trace');
-      assert.equal(await wb.isDirty(), false, 'the document did not change');
-      assert.deepEqual(await wb.tabTitles(), [file.split('/').pop()], 'no result panel');
+      assert.equal(await g.isDirty(), false, 'the document did not change');
+      assert.deepEqual(await g.tabTitles(), [file.split('/').pop()], 'no result panel');
     }
 
     it('a selection with no tensor', async () => {
@@ -194,10 +295,10 @@ describe('Compute Conv (e2e)', function () {
     await wb.openFile(SEED_000);
     const x = lineOf(SEED_000, 'X = torch.tensor(');
     await selectLines(x, lineOf(SEED_000, 'K = torch.tensor(', x));
-    await wb.runCommand('Conv Lens: Compute Conv');
-    await wb.acceptQuickPick('Compute');
+    await g.computeFromPalette();
+    await g.acceptQuickPick('Compute Conv', 'Compute');
     await resultPanel('56.');
-    await wb.reloadWindow();
+    await g.reloadWindow();
     const panel = await resultPanel('56.');
     assert.deepEqual(await tableValues(panel, '#output .heatmap table'), [[[56, 72], [104, 120]]]);
   });
@@ -207,15 +308,15 @@ describe('Compute Conv (e2e)', function () {
     writeFileSync(file, 'import torch\nX = torch.ones(1, 32, 128, 128, dtype=torch.float64)\nK = torch.ones(64, 32, 5, 5, dtype=torch.float64)\n');
     await wb.openFile(file);
     await selectLines(2, 3);
-    await wb.runCommand('Conv Lens: Compute Conv');
-    await wb.acceptQuickPick('Compute');
+    await g.computeFromPalette();
+    await g.acceptQuickPick('Compute Conv', 'Compute');
     const cancel = page.locator('.notification-toast:has-text("Conv Lens: computing conv2d(X, K)") .monaco-button:has-text("Cancel")');
     await cancel.waitFor({ timeout: 20_000 });
     await page.waitForTimeout(400); // the toast fades in
     await wb.screenshot('compute-conv-progress');
     await cancel.click();
     await page.waitForTimeout(1500);
-    assert.deepEqual(await wb.tabTitles(), ['large.py'], 'cancelled: no result panel');
+    assert.deepEqual(await g.tabTitles(), ['large.py'], 'cancelled: no result panel');
     assert.equal(await page.locator('.notification-toast:has-text("Conv Lens")').count(), 0, 'and no message');
   });
 });

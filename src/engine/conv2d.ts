@@ -18,7 +18,8 @@ import { allocate, type Tensor, type TypedData } from './tensor';
  */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   const layout = layoutOf('conv2d', input);
-  const info = convInfo(input.shape, weight.shape, { ...options, hasBias: bias !== null && bias !== undefined });
+  // Object.assign rather than a spread: V8 builds the spread object slowly, and W1 (a 2×3×3 call) is all overhead.
+  const info = convInfo(input.shape, weight.shape, Object.assign({}, options, { hasBias: bias !== null && bias !== undefined }));
   const y = conv2dResolved(info, asNCHWTensor('conv2d', input), weight, bias ?? null);
   return fromNCHW(y, layout, false);
 }

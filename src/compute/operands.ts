@@ -59,9 +59,10 @@ export function chooseOperands(found: readonly NamedTensor[]): Operands | undefi
   input ??= take(() => true);
   kernel ??= take(() => true);
   if (!input) {
-    // Only a 1-D "bias" was selected: it is the input then (and will be refused as one).
-    input = bias!;
-    bias = undefined;
+    // A lone tensor is the input, whatever its name (a kernel is then picked for it).
+    input = kernel ?? bias!;
+    if (input === kernel) kernel = undefined;
+    else bias = undefined;
   }
   return { input, kernel, bias, ignored: left };
 }

@@ -109,6 +109,25 @@ describe('Compute Conv (integration)', function () {
     assert.equal(o.kernel, 'typed kernel');
   });
 
+  it('a notebook cell: its tensors (names as the scanner reads the notebook), and a lone tensor as the input', async () => {
+    const nb = await vscode.workspace.openNotebookDocument(vscode.Uri.file('/work/main/samples/edges.ipynb'));
+    await vscode.window.showNotebookDocument(nb);
+    const cell = nb.getCells().find((c) => c.document.getText().includes('laplacian = torch.tensor'));
+    assert.ok(cell, 'the notebook has the E / laplacian cell');
+    const doc = cell.document;
+    const end = doc.lineAt(doc.lineCount - 1).range.end;
+    const whole = { start: { line: 0, character: 0 }, end: { line: end.line, character: end.character } };
+    // E = [[0,1,1],[1,0,1],[1,1,0]] ⋆ the Laplacian: 1 + 1 + 1 + 1 = 4.
+    const o = ok(await run({ uri: doc.uri.toString(), range: whole, params: '' }));
+    assert.equal(o.title, 'conv2d(E, laplacian)');
+    assert.deepEqual(o.output, [4]);
+    // The K cell alone: K is the input then, and gets a kernel.
+    const kCell = nb.getCells().find((c) => c.document.getText().startsWith('K = torch.tensor'))!;
+    const k = ok(await run({ uri: kCell.document.uri.toString(), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 10 } }, kernel: '[[1]]', params: '' }));
+    assert.equal(k.title, 'conv2d(K, typed kernel)');
+    assert.deepEqual(k.output, [1, -1]);
+  });
+
   it('seed 004 S4: the built-in Laplacian on the 5×5 input gives [[-2,-1,-2],[-1,0,-2],[-1,-2,2]]', async () => {
     const editor = await open(SEED_004);
     const line = lineOf(editor, 'input_data = torch.tensor([[[[0, 0, 0, 0, 0]');

@@ -106,6 +106,11 @@ describe('compute/operands', () => {
     assert.equal(ops.ignored.length, 1);
     assert.equal(chooseOperands([]), undefined);
     assert.equal(chooseOperands([named('X', X)])!.kernel, undefined);
+    // A lone tensor is the input whatever it is called.
+    const lone = chooseOperands([named('K', K)])!;
+    assert.equal(lone.input.name, 'K');
+    assert.equal(lone.kernel, undefined);
+    assert.equal(chooseOperands([named('b', tensor([2], [1, 2]))])!.input.name, 'b');
   });
   it('readings: HW, CHW, NCHW inputs; kH×kW, C_in×kH×kW, C_out×C_in×kH×kW kernels', () => {
     assert.equal(readInput(t([[1, 2], [3, 4]])).reading, 'H×W');

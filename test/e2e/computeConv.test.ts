@@ -260,6 +260,65 @@ describe('Compute Conv (e2e)', function () {
     await g.waitForEditorLines(['import torch', expected[1], expected[2], 'print(X)']);
   });
 
+  /** The input box's value replaced by `text`, and the message it shows for it. */
+  async function typeInInputBox(text: string, expect: RegExp): Promise<string> {
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(text);
+    const message = page.locator('.quick-input-widget .quick-input-message');
+    const deadline = Date.now() + 10_000;
+    let seen = '';
+    while (Date.now() < deadline) {
+      seen = (await message.innerText().catch(() => '')).trim();
+      if (expect.test(seen)) return seen;
+      await sleep(150);
+    }
+    throw new Error(`input box message for "${text}": "${seen}", expected ${expect}`);
+  }
+
+  it('"Set parameters…" checks the line as it is typed, shows the output shape, and is remembered for the document', async () => {
+    const file = join(scratch, 'params.py');
+    writeFileSync(file, 'import torch\nimg = torch.ones(1, 1, 8, 8)\nkernel = torch.ones(1, 1, 3, 3)\n');
+    await wb.openFile(file);
+    await selectLines(2, 3);
+    await g.computeFromPalette();
+    await g.acceptQuickPick('Compute Conv', 'Set parameters');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'parameters' }).waitFor();
+    await typeInInputBox('stride=0', /stride must be at least 1/);
+    await typeInInputBox('stride=2, padding=1, op=conv3d', /op must be one of conv2d, conv_transpose2d, max_pool2d, avg_pool2d/);
+    await typeInInputBox('stride=2, padding=1', /Output shape \[1, 1, 4, 4\]/);
+    await wb.screenshot('compute-conv-parameters');
+    await page.keyboard.press('Enter');
+    let panel = await resultPanel('tensor(');
+    assert.equal(await panel.locator('#output h2').textContent(), 'Output [1, 1, 4, 4]');
+    // The next run starts from the line set for this document.
+    await g.focusEditor();
+    await g.computeFromPalette();
+    const compute = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Compute' }).first();
+    await compute.waitFor();
+    assert.match(await compute.innerText(), /stride=2, padding=1/);
+    await g.acceptQuickPick('Compute Conv', 'Compute');
+    panel = await resultPanel('tensor(');
+    assert.equal(await panel.locator('#output h2').textContent(), 'Output [1, 1, 4, 4]');
+  });
+
+  it('"Type a kernel…" checks the literal as it is typed; Copy output copies', async () => {
+    const file = join(scratch, 'typed.py');
+    writeFileSync(file, 'import torch\nimg = torch.tensor([[0., 1., 2.], [3., 4., 5.], [6., 7., 8.]])\n');
+    await wb.openFile(file);
+    await wb.goToLine(2);
+    await page.keyboard.press('Control+Alt+C');
+    await g.acceptQuickPick('a kernel for', 'Type a kernel');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'type a kernel' }).waitFor();
+    await typeInInputBox('[[0, 1], [2]]', /ragged at \[1\]: expected 2 elements, found 1/);
+    await typeInInputBox('[[0, 1], [2, 3]]', /Shape \[2, 2\]/);
+    await page.keyboard.press('Enter');
+    await g.acceptQuickPick('Compute Conv', 'Compute');
+    const panel = await resultPanel('19.');
+    assert.deepEqual(await tableValues(panel, '#output .heatmap table'), [[[19, 25], [37, 43]]]);
+    await panel.click('vscode-button:has-text("Copy output")');
+    await page.locator('.statusbar', { hasText: 'Conv Lens: output copied' }).waitFor({ timeout: 10_000 });
+  });
+
   describe('bad selections: one clear message, nothing changes', () => {
     async function expectMessage(file: string, first: number, last: number, message: RegExp): Promise<void> {
       await wb.openFile(file);

@@ -199,6 +199,19 @@ describe('compute/job (the seeds)', () => {
     assert.deepEqual(nested(v.output), [[4, 5], [7, 8]]);
     assert.equal(v.cost.macs, 0);
   });
+  it('conv_transpose2d with stride 2 spreads each input value over a 2×2 block', () => {
+    const v = runJob(job(t([[1, 2], [3, 4]]), t([[1, 1], [1, 1]]), 'op=conv_transpose2d, stride=2'));
+    assert.deepEqual(nested(v.output), [[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]]);
+    assert.match(v.formula.height, /^\(2 − 1\)·2 − 0 − 0 \+ 1·\(2 − 1\) \+ 0 \+ 1 = 4$/);
+  });
+  it('avg_pool2d and true convolution (the flipped kernel)', () => {
+    const x = t([[0, 1, 2], [3, 4, 5], [6, 7, 8]]);
+    assert.deepEqual(nested(runJob(job(x, null, 'op=avg_pool2d, kernel_size=2, stride=1')).output), [[2, 3], [5, 6]]);
+    // Flipped [[0, 1], [2, 3]] is [[3, 2], [1, 0]]: 0·3 + 1·2 + 3·1 + 4·0 = 5 at the top left.
+    const flipped = runJob(job(x, t([[0, 1], [2, 3]]), 'convolution=true'));
+    assert.deepEqual(nested(flipped.output), [[5, 11], [23, 29]]);
+    assert.ok(flipped.notes.some((n) => n.startsWith('True convolution')));
+  });
   it('bias: added per output channel, and its shape is checked', () => {
     const v = runJob(job(X, K, '', tensor([1], [0.5])));
     assert.deepEqual(nested(v.output), [[56.5, 72.5], [104.5, 120.5]]);

@@ -91,6 +91,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 interface Registry {
   shared?: Promise<Workbench>;
   open: Set<Workbench>;
+  /** Set by the first copy that registers the root hooks, so they run once, not once per copy. */
+  hooked?: boolean;
 }
 const REGISTRY = Symbol.for('conv-lens.e2e.workbenches');
 const registry: Registry = ((globalThis as Record<symbol, unknown>)[REGISTRY] as Registry | undefined) ??
@@ -113,7 +115,8 @@ export async function closeAllWorkbenches(): Promise<void> {
 
 // Mocha's root hooks. After a failed test: what each open workbench showed, for the report.
 // After the run: whatever runs these tests, nothing outlives it.
-if (typeof afterEach === 'function') {
+if (!registry.hooked && typeof afterEach === 'function' && typeof after === 'function') {
+  registry.hooked = true;
   afterEach(async function () {
     const test = this.currentTest;
     if (test?.state !== 'failed') return;
@@ -124,8 +127,8 @@ if (typeof afterEach === 'function') {
       if (path) console.log(`      screenshot of the failure: ${path}`);
     }
   });
+  after(closeAllWorkbenches);
 }
-if (typeof after === 'function') after(closeAllWorkbenches);
 
 export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
   const cs = await codeServer();

@@ -38,6 +38,16 @@ function findFiles(dir: string, name: string): string[] {
   });
 }
 
+/** The extension host's own record of why it activated Conv Lens (its log names the activation event). */
+function activationRecord(): string {
+  const logs = process.env.CONV_LENS_TEST_LOGS;
+  if (!logs) return '(CONV_LENS_TEST_LOGS is not set)';
+  const lines = [...findFiles(logs, 'remoteexthost.log'), ...findFiles(logs, 'exthost.log')]
+    .flatMap((f) => readFileSync(f, 'utf8').split('\n'))
+    .filter((l) => l.includes(EXTENSION_ID) && /activat/i.test(l));
+  return lines.join('\n') || '(no activation line in the extension host log)';
+}
+
 describe('Extension (integration)', function () {
   this.timeout(60_000);
 
@@ -56,7 +66,10 @@ describe('Extension (integration)', function () {
     ];
     // VS Code itself may have opened a document of one of those languages; only then may it be active.
     if (ext.isActive) {
-      assert.ok(open.some((d) => d.wakes), `active with no document of its languages open; open: ${open.map((d) => d.what).join(', ') || 'none'}`);
+      assert.ok(
+        open.some((d) => d.wakes),
+        `active with no document of its languages open; open: ${open.map((d) => d.what).join(', ') || 'none'}; the extension host says:\n${activationRecord()}`,
+      );
     }
   });
 

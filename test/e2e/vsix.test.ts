@@ -66,6 +66,10 @@ describe('The packaged extension (e2e)', function () {
     for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/LICENSE.txt', 'extension/media/icon.png']) {
       assert.ok(entries.includes(needed), `${needed} is missing from the package:\n${entries.join('\n')}`);
     }
+    // Everything the build puts in dist/ runs (workers, webviews) except the bench and source maps.
+    const built = filesUnder(join(repoRoot, 'dist')).filter((f) => !/\.map$|^bench\.js$/.test(f));
+    const unpacked = built.filter((f) => !entries.includes(`extension/dist/${f}`));
+    assert.deepEqual(unpacked, [], 'built files the extension loads are missing from the package (see .vscodeignore)');
     const stray = entries.filter((e) => /^extension\/(src|test|out|node_modules|scripts|samples|bench|\.cache)\/|\.map$|\.ts$/.test(e));
     assert.deepEqual(stray, [], 'files that do not run are in the package');
   });
@@ -88,3 +92,10 @@ describe('The packaged extension (e2e)', function () {
     assert.match(text, /shape \(2, 4, 4\)/, text);
   });
 });
+
+/** Paths of the files under `dir`, relative to it, with forward slashes. */
+function filesUnder(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? filesUnder(join(dir, d.name), `${prefix}${d.name}/`) : [`${prefix}${d.name}`],
+  );
+}

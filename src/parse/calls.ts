@@ -844,22 +844,24 @@ export function report(spec: LayerSpec, inputShape: readonly number[] | undefine
   const weightShape = operandWeight ? [...operandWeight] : fromModule.weightShape;
   const biasShape = operandBias !== undefined ? (operandBias ? [...operandBias] : null) : fromModule.biasShape;
   const params = spec.style === 'module' ? fromModule.params : null;
-  const base = { spec, weightShape, biasShape, params };
-  if (spec.unknownArgument && spec.op !== 'corr2d') return { ...base, ...(inputShape ? { inputShape: [...inputShape] } : {}) };
-  if (!inputShape) return base;
+  // Literal objects, not `{ ...base, … }`: a spread with extra keys is a slow runtime call, once per layer.
+  if (spec.unknownArgument && spec.op !== 'corr2d') {
+    return inputShape ? { spec, weightShape, biasShape, params, inputShape: [...inputShape] } : { spec, weightShape, biasShape, params };
+  }
+  if (!inputShape) return { spec, weightShape, biasShape, params };
   const isPool = spec.op === 'max_pool2d' || spec.op === 'avg_pool2d';
   if (spec.op !== 'corr2d' && inputShape.length !== 3 && inputShape.length !== 4) {
     const what = isPool ? spec.op : spec.op === 'conv_transpose2d' ? 'conv_transpose2d' : 'conv2d';
-    return { ...base, inputShape: [...inputShape], error: `${what}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, but got ${inputShape.length}-D ${shapeText(inputShape)}` };
+    return { spec, weightShape, biasShape, params, inputShape: [...inputShape], error: `${what}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, but got ${inputShape.length}-D ${shapeText(inputShape)}` };
   }
   try {
     const info = resolveInfo(spec, inputShape, weightShape);
     if (spec.style === 'module' && !isPool && spec.op === 'conv2d' && spec.inChannels !== undefined && info.inChannels !== spec.inChannels) {
       throw new EngineError('conv2d', `input has ${info.inChannels} channels but the layer expects ${spec.inChannels} (weight ${shapeText(weightShape ?? [])})`);
     }
-    return { ...base, inputShape: [...inputShape], outputShape: outputShape(spec.op, inputShape, info), info };
+    return { spec, weightShape, biasShape, params, inputShape: [...inputShape], outputShape: outputShape(spec.op, inputShape, info), info };
   } catch (err) {
-    return { ...base, inputShape: [...inputShape], error: failure(err) };
+    return { spec, weightShape, biasShape, params, inputShape: [...inputShape], error: failure(err) };
   }
 }
 
@@ -917,17 +919,17 @@ function helper(name: string, callee: string, args: Args): CallOutcome {
   const k = tensorArg(args.positional[1]?.value);
   const corr = (input: readonly number[] | undefined, weight: readonly number[] | undefined, check?: () => string | undefined): CallOutcome => {
     const spec: LayerSpec = { op: 'corr2d', style: 'helper', callee, stride: null, bias: false };
-    const base = { spec, weightShape: k ? [...k.shape] : null, biasShape: null, params: null };
-    if (!x || !k || !input || !weight) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: base } };
+    const weightShape = k ? [...k.shape] : null;
+    if (!x || !k || !input || !weight) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null } } };
     const problem = check?.();
-    if (problem) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { ...base, inputShape: [...x.shape], error: problem } } };
+    if (problem) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null, inputShape: [...x.shape], error: problem } } };
     try {
       const info = resolveInfo({ ...spec, op: 'conv2d' }, input, weight);
       const out = name === 'corr2d_multi_in_out' || name === 'corr2d_multi_in_out_1x1' ? [info.outChannels, info.outHeight, info.outWidth] : [info.outHeight, info.outWidth];
-      const layer: LayerReport = { ...base, inputShape: [...x.shape], outputShape: out, info };
+      const layer: LayerReport = { spec, weightShape, biasShape: null, params: null, inputShape: [...x.shape], outputShape: out, info };
       return { value: tensorValue(out, x.dtype), item: { kind: 'layer', form: callee, layer } };
     } catch (err) {
-      return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { ...base, inputShape: [...x.shape], error: `${name}: ${failure(err).replace(/^conv2d: /, '')}` } } };
+      return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null, inputShape: [...x.shape], error: `${name}: ${failure(err).replace(/^conv2d: /, '')}` } } };
     }
   };
   const rank = (t: TensorValue | undefined, n: number, what: string): string | undefined =>

@@ -357,7 +357,7 @@ class DocumentScanner {
       statementStart = this.isPunct(i - 1, P.Semi);
       if (i === start) i++;
     }
-    return { items: this.items.sort((a, b) => a.start - b.start || b.end - a.end), globals: this.rootScope().vars, lines: this.lines };
+    return { items: sortItems(this.items), globals: this.rootScope().vars, lines: this.lines };
   }
 
   private rootScope(): Scope {
@@ -947,7 +947,8 @@ class DocumentScanner {
       }
       j++;
     }
-    return { args: { positional, keywords: keywords ?? NO_KEYWORDS, starred }, ...(data ? { data } : {}) };
+    const args: Args = { positional, keywords: keywords ?? NO_KEYWORDS, starred };
+    return data ? { args, data } : { args };
   }
 
   private startsData(j: number): boolean {
@@ -1059,6 +1060,31 @@ class DocumentScanner {
     if (f) return { value: f };
     return { value: UNKNOWN };
   }
+}
+
+const byPlace = (a: Item, b: Item): number => a.start - b.start || b.end - a.end;
+
+/**
+ * Sorts items by `byPlace`, stably, like `Array.prototype.sort`. Items arrive nearly in order (an
+ * enclosing call is added after the items inside it), so an insertion sort does it in about one
+ * pass, where the general sort took over a millisecond on 14,000 items; past a budget of moves
+ * (text where items arrive far out of order) it hands over to the general sort.
+ */
+function sortItems(items: Item[]): Item[] {
+  let budget = 16 * items.length + 64;
+  for (let i = 1; i < items.length; i++) {
+    const it = items[i];
+    let j = i - 1;
+    if (byPlace(items[j], it) <= 0) continue;
+    while (j >= 0 && byPlace(items[j], it) > 0) {
+      items[j + 1] = items[j];
+      j--;
+    }
+    items[j + 1] = it;
+    budget -= i - j;
+    if (budget < 0) return items.sort(byPlace);
+  }
+  return items;
 }
 
 /** Errors that mean "this is a literal, but a bad one" (as opposed to "not a literal at all"). */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { webviewPage, webviewRoots } from './webviewPage';
 import {
   MAX_IMAGE_BYTES,
   isPlaygroundFromWebview,
@@ -56,7 +57,7 @@ class PlaygroundPanel {
     }
     const panel = vscode.window.createWebviewPanel(PLAYGROUND_VIEW_TYPE, vscode.l10n.t('Conv Lens Playground'), vscode.ViewColumn.Active, {
       enableScripts: true,
-      localResourceRoots: localRoots(context),
+      localResourceRoots: webviewRoots(context),
     });
     PlaygroundPanel.attach(context, editor, panel, hasArgs ? args : null);
   }
@@ -72,7 +73,7 @@ class PlaygroundPanel {
     readonly panel: vscode.WebviewPanel,
     private pendingArgs: PlaygroundArgs | null,
   ) {
-    panel.webview.options = { enableScripts: true, localResourceRoots: localRoots(context) };
+    panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(context) };
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
     panel.webview.html = this.html();
     this.disposables.push(
@@ -154,47 +155,17 @@ class PlaygroundPanel {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview', 'playground', file)).toString();
-    const nonce = makeNonce();
     // 'wasm-unsafe-eval': the engine's SIMD kernels are WebAssembly. The worker is built from a blob
     // (a webview cannot start a worker from its resource origin), fetched from our own dist folder.
-    const csp = [
-      "default-src 'none'",
-      `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `connect-src ${webview.cspSource}`,
-      'worker-src blob:',
-    ].join('; ');
-    const lang = escapeAttr(vscode.env.language);
-    return `<!DOCTYPE html>
-<html lang="${lang}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link id="vscode-codicon-stylesheet" rel="stylesheet" href="${asset('main.css')}">
-<title>${escapeAttr(vscode.l10n.t('Conv Lens Playground'))}</title>
-</head>
-<body data-lang="${lang}" data-worker="${asset('worker.js')}">
-<div id="app"></div>
-<script nonce="${nonce}" src="${asset('main.js')}"></script>
-</body>
-</html>`;
+    const workerUrl = this.panel.webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview', 'playground', 'worker.js')).toString();
+    return webviewPage(this.context, this.panel.webview, {
+      bundle: 'playground',
+      title: vscode.l10n.t('Conv Lens Playground'),
+      scriptSrcExtra: "'wasm-unsafe-eval'",
+      extraDirectives: (cspSource) => [`connect-src ${cspSource}`, 'worker-src blob:'],
+      bodyData: { lang: vscode.env.language, worker: workerUrl },
+      body: '<div id="app"></div>',
+    });
   }
-}
 
-function localRoots(context: vscode.ExtensionContext): vscode.Uri[] {
-  return [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(context.extensionUri, 'media')];
-}
-
-function makeNonce(): string {
-  const bytes = new Uint8Array(18);
-  crypto.getRandomValues(bytes);
-  return Buffer.from(bytes).toString('base64').replace(/[^A-Za-z0-9]/g, '');
-}
-
-function escapeAttr(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

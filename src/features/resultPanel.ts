@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { escapeHtml, webviewPage, webviewRoots } from './webviewPage';
 import {
   fromResultTensor,
   isResultFromWebview,
@@ -101,7 +102,7 @@ export class ResultPanel {
       const webviewPanel = vscode.window.createWebviewPanel(RESULT_VIEW_TYPE, view.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
         enableScripts: true,
         retainContextWhenHidden: false,
-        localResourceRoots: localRoots(context),
+        localResourceRoots: webviewRoots(context),
       });
       panel = ResultPanel.attach(context, webviewPanel);
     }
@@ -119,7 +120,7 @@ export class ResultPanel {
     private readonly context: vscode.ExtensionContext,
     readonly panel: vscode.WebviewPanel,
   ) {
-    panel.webview.options = { enableScripts: true, localResourceRoots: localRoots(context) };
+    panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(context) };
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
     panel.webview.html = this.html();
     this.disposables.push(
@@ -182,32 +183,14 @@ export class ResultPanel {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview', 'result', file)).toString();
-    const nonce = makeNonce();
-    const csp = [
-      "default-src 'none'",
-      `script-src 'nonce-${nonce}'`,
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource} data:`,
-    ].join('; ');
-    const lang = escapeAttr(vscode.env.language);
-    return `<!DOCTYPE html>
-<html lang="${lang}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link id="vscode-codicon-stylesheet" rel="stylesheet" href="${asset('main.css')}">
-<title>${escapeAttr(vscode.l10n.t('Conv Lens result'))}</title>
-</head>
-<body>
-<main id="app" aria-busy="true"><p class="muted">${escapeAttr(vscode.l10n.t('Loading the result…'))}</p></main>
-<script nonce="${nonce}" src="${asset('main.js')}"></script>
-</body>
-</html>`;
+    return webviewPage(this.context, this.panel.webview, {
+      bundle: 'result',
+      title: vscode.l10n.t('Conv Lens result'),
+      extraDirectives: (cspSource) => [`img-src ${cspSource} data:`],
+      body: `<main id="app" aria-busy="true"><p class="muted">${escapeHtml(vscode.l10n.t('Loading the result…'))}</p></main>`,
+    });
   }
+
 }
 
 /**
@@ -284,18 +267,4 @@ async function openInPlayground(view: ResultView, request: ResultRequest): Promi
   };
   log().info(`Opening the playground with ${view.title}.`);
   await vscode.commands.executeCommand(PLAYGROUND_COMMAND, JSON.parse(JSON.stringify(args)));
-}
-
-function localRoots(context: vscode.ExtensionContext): vscode.Uri[] {
-  return [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(context.extensionUri, 'media')];
-}
-
-function makeNonce(): string {
-  const bytes = new Uint8Array(18);
-  crypto.getRandomValues(bytes);
-  return Buffer.from(bytes).toString('base64').replace(/[^A-Za-z0-9]/g, '');
-}
-
-function escapeAttr(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

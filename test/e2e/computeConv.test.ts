@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { openWorkbench, type Workbench } from './workbench';
+import { openWorkbench, repoRoot, type Workbench } from './workbench';
 
 /**
  * "Conv Lens: Compute Conv" driven the way a user drives it, in the real VS Code (code-server +
@@ -11,7 +11,7 @@ import { openWorkbench, type Workbench } from './workbench';
  * result panel (values, partial maps, a clicked cell's arithmetic), "Insert as comment" and its
  * undo, the messages for bad selections, a reload, and a large input's cancellable progress.
  */
-const SEEDS = '/work/shared/samples/seeds';
+const SEEDS = resolve(repoRoot, '..', 'shared', 'samples', 'seeds');
 const SEED_000 = `${SEEDS}/000_1851ee3647675e19.txt`;
 const SEED_004 = `${SEEDS}/004_cbc10fd85e36d5fe.txt`;
 

@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runJob } from '../../src/compute/job';
 import { parseParams } from '../../src/compute/params';
@@ -12,7 +15,9 @@ import { ComputeCancelled, runJobInWorker } from '../../src/features/computeRunn
  * the messages for bad selections (and that nothing changes), the comment insertion and its undo.
  * The command takes `{kernel, params}` so these tests skip the pickers; the e2e tests drive them.
  */
-const SEEDS = '/work/shared/samples/seeds';
+// out/test/integration → the repository; the seeds are in ../shared beside it (as CI lays them out).
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const SEEDS = path.resolve(ROOT, '..', 'shared', 'samples', 'seeds');
 const SEED_000 = `${SEEDS}/000_1851ee3647675e19.txt`;
 const SEED_004 = `${SEEDS}/004_cbc10fd85e36d5fe.txt`;
 
@@ -20,10 +25,20 @@ type Outcome =
   | { ok: true; title: string; outputShape: number[]; output: number[]; readings: string[]; kernel: string | null }
   | { ok: false; message: string; cancelled?: boolean };
 
+// Content goes into a fresh file of its own: untitled documents made in quick succession can be
+// handed back as an earlier one in the web workbench, which made these tests flaky.
+const scratch = mkdtempSync(path.join(tmpdir(), 'conv-lens-compute-'));
+let scratchCount = 0;
+
 async function open(pathOrContent: string, language = 'python'): Promise<vscode.TextEditor> {
-  const doc = pathOrContent.startsWith('/')
-    ? await vscode.workspace.openTextDocument(vscode.Uri.file(pathOrContent))
-    : await vscode.workspace.openTextDocument({ content: pathOrContent, language });
+  let doc: vscode.TextDocument;
+  if (pathOrContent.startsWith('/')) {
+    doc = await vscode.workspace.openTextDocument(vscode.Uri.file(pathOrContent));
+  } else {
+    const file = path.join(scratch, `doc-${++scratchCount}.txt`);
+    writeFileSync(file, pathOrContent);
+    doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(vscode.Uri.file(file)), language);
+  }
   return vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
 }
 
@@ -110,7 +125,7 @@ describe('Compute Conv (integration)', function () {
   });
 
   it('a notebook cell: its tensors (names as the scanner reads the notebook), and a lone tensor as the input', async () => {
-    const nb = await vscode.workspace.openNotebookDocument(vscode.Uri.file('/work/main/samples/edges.ipynb'));
+    const nb = await vscode.workspace.openNotebookDocument(vscode.Uri.file(path.join(ROOT, 'samples', 'edges.ipynb')));
     await vscode.window.showNotebookDocument(nb);
     const cell = nb.getCells().find((c) => c.document.getText().includes('laplacian = torch.tensor'));
     assert.ok(cell, 'the notebook has the E / laplacian cell');

@@ -302,9 +302,12 @@ class DocumentScanner {
 
   private bind(name: string, value: Value, offset: number, item?: number): void {
     const { line, column } = this.lines.position(offset);
-    const binding: { -readonly [K in keyof Binding]: Binding[K] } = { name, value, offset, line, column };
-    if (item !== undefined) binding.item = item;
-    if (this.options.segment !== undefined) binding.segment = this.options.segment;
+    // Each shape as one literal: keys added afterwards cost every binding a separate property array.
+    const segment = this.options.segment;
+    const binding: Binding =
+      item === undefined
+        ? segment === undefined ? { name, value, offset, line, column } : { name, value, offset, line, column, segment }
+        : segment === undefined ? { name, value, offset, line, column, item } : { name, value, offset, line, column, item, segment };
     this.scope.vars.set(name, binding);
   }
 
@@ -317,14 +320,18 @@ class DocumentScanner {
 
   private nameItem(i: number, name: string, value: Value, binding: Binding | undefined, start = this.starts[i]): void {
     if (value.kind !== 'tensor' && value.kind !== 'layer') return;
-    const item: Item = { kind: 'name', start, end: this.ends[i], name, form: 'name' };
-    if (value.kind === 'tensor') item.tensor = value;
-    else {
-      const layerItem = this.items[value.itemIndex];
-      if (layerItem?.layer) item.layer = layerItem.layer;
-      if (layerItem?.applications) item.applications = layerItem.applications;
+    const end = this.ends[i];
+    // The common shapes as whole literals (most items of a file are names): keys added afterwards
+    // cost each item a separate property array. `boundAt` is shared, not copied.
+    if (value.kind === 'tensor') {
+      this.addItem(binding ? { kind: 'name', start, end, name, form: 'name', tensor: value, boundAt: binding } : { kind: 'name', start, end, name, form: 'name', tensor: value });
+      return;
     }
-    if (binding) item.boundAt = binding; // shared, not copied: documents hold many name items
+    const item: Item = { kind: 'name', start, end, name, form: 'name' };
+    const layerItem = this.items[value.itemIndex];
+    if (layerItem?.layer) item.layer = layerItem.layer;
+    if (layerItem?.applications) item.applications = layerItem.applications;
+    if (binding) item.boundAt = binding;
     this.addItem(item);
   }
 

@@ -3,11 +3,11 @@
  * `np.array`, printed `tensor(…)`), which make one from a shape (`torch.ones(1, 1, 8, 8)`), which are
  * conv or pooling layers, and what methods and operators do to shapes. Pure functions over Values.
  */
-import { numel, type Tensor } from '../engine/tensor';
+import type { Tensor } from '../engine/tensor';
 import { EngineError } from '../engine/errors';
 import {
   type Value, type TensorValue, type SeqValue, type NumberValue, UNKNOWN, NONE,
-  tensorValue, intTuple, intOf, seqOfInts, literalTensor, isBoolDtype, isIntegerDtype, engineDtype,
+  tensorValue, intTuple, intOf, seqOfInts, literalTensor, isBoolDtype, isIntegerDtype, engineDtype, numel,
 } from './values';
 import type { NestedLiteral } from './literal';
 import {

@@ -84,8 +84,12 @@ const KEYWORD_LIST = [
 /** Keyword codes stored per token (0: not a keyword), so the evaluator never slices text to compare. */
 const KW = new Map<string, number>(KEYWORD_LIST.map((k, i) => [k, i + 1]));
 const kw = (k: (typeof KEYWORD_LIST)[number]): number => KW.get(k) as number;
-/** First letter and length of every keyword: most names fail this test and are never sliced. */
-const KW_SHAPES = new Set<number>(KEYWORD_LIST.map((k) => k.charCodeAt(0) * 16 + k.length));
+/** Keywords by first letter and length: most names have no candidate, the rest are compared in place (no slice). */
+const KW_SHAPES = new Map<number, string[]>();
+for (const k of KEYWORD_LIST) {
+  const shape = k.charCodeAt(0) * 16 + k.length;
+  KW_SHAPES.set(shape, [...(KW_SHAPES.get(shape) ?? []), k]);
+}
 const K_DEF = kw('def');
 const K_CLASS = kw('class');
 const K_NOT = kw('not');
@@ -225,26 +229,36 @@ class DocumentScanner {
         codes[i] = len === 1 ? a : len === 2 ? a * 256 + text.charCodeAt(starts[i] + 1) : 1;
       } else if (kinds[i] === TokenKind.Name && len >= 2 && len <= 8) {
         const a = text.charCodeAt(starts[i]);
-        if (KW_SHAPES.has(a * 16 + len)) codes[i] = KW.get(text.substring(starts[i], ends[i])) ?? 0;
+        const candidates = KW_SHAPES.get(a * 16 + len);
+        if (candidates) {
+          for (const k of candidates) {
+            if (text.startsWith(k, starts[i])) {
+              codes[i] = KW.get(k) as number;
+              break;
+            }
+          }
+        }
       }
     }
     this.codes = codes;
     this.tokens = { kinds, starts, ends, first, space, count: n };
     this.match = new Int32Array(n).fill(-1);
-    const stack: number[] = [];
+    // A typed stack with its own height: setting an array's length is a runtime call.
+    const stack = new Int32Array(n);
+    let height = 0;
     for (let i = 0; i < n; i++) {
       if (kinds[i] !== TokenKind.Punct || ends[i] - starts[i] !== 1) continue;
       const c = text.charCodeAt(starts[i]);
-      if (c === P.LParen || c === P.LBracket || c === P.LBrace) stack.push(i);
+      if (c === P.LParen || c === P.LBracket || c === P.LBrace) stack[height++] = i;
       else if (c === P.RParen || c === P.RBracket || c === P.RBrace) {
         const open = c === P.RParen ? P.LParen : c === P.RBracket ? P.LBracket : P.LBrace;
         // Pop to the nearest opener of the same kind, looking a few levels down at most (so that
         // text full of stray closers stays linear); openers left unmatched stay -1.
-        for (let s = stack.length - 1; s >= 0 && s >= stack.length - 8; s--) {
+        for (let s = height - 1; s >= 0 && s >= height - 8; s--) {
           if (text.charCodeAt(starts[stack[s]]) === open) {
             this.match[stack[s]] = i;
             this.match[i] = stack[s];
-            stack.length = s;
+            height = s;
             break;
           }
         }

@@ -653,7 +653,8 @@ class DocumentScanner {
     /** The constructor item this chain produced, which absorbs `.reshape(…)` / `.view(…)`. */
     let chainItem = -1;
     for (;;) {
-      if (this.lineBreakAt(j)) return { value, end: j };
+      // No postfix at all (most operands): the primary's result as it is, no new object.
+      if (this.lineBreakAt(j)) return value === first.value && j === first.end ? first : { value, end: j };
       if (this.isPunct(j, P.Dot) && this.isName(j + 1)) {
         const name = this.tokText(j + 1);
         value = attribute(value, name);
@@ -705,7 +706,7 @@ class DocumentScanner {
         j = close + 1;
         continue;
       }
-      return { value, end: j };
+      return value === first.value && j === first.end ? first : { value, end: j };
     }
   }
 
@@ -733,7 +734,8 @@ class DocumentScanner {
       if (this.codes[i] !== 0) return this.fail(i);
       const b = this.lookup(name);
       if (!b) return { value: { kind: 'ref', path: name }, end: i + 1 };
-      this.nameItem(i, name, b.value, b);
+      // The binding's copy of the name: the item keeps it, and the fresh slice can die young.
+      this.nameItem(i, b.name === name ? b.name : name, b.value, b);
       return { value: b.value, end: i + 1 };
     }
     if (kind === TokenKind.Punct) {
@@ -1001,6 +1003,20 @@ class DocumentScanner {
     const record = (o: CallOutcome): { value: Value; item?: number } => {
       if (!o.item) return { value: o.value };
       const tensor = o.value.kind === 'tensor' ? o.value : undefined;
+      const layer = o.item.layer;
+      const printedSize = o.item.kind === 'printed' && o.value.kind === 'seq' && o.value.form === 'size';
+      const { kind, form } = o.item;
+      if (!printedSize && !o.item.error && !layer?.error) {
+        // The common shapes as whole literals, as below (keys added later cost a property array each).
+        const item: Item = tensor
+          ? layer ? { kind, start: startOffset, end: endOffset, name: null, form, tensor, layer } : { kind, start: startOffset, end: endOffset, name: null, form, tensor }
+          : layer ? { kind, start: startOffset, end: endOffset, name: null, form, layer } : { kind, start: startOffset, end: endOffset, name: null, form };
+        const index = this.addItem(item);
+        if (kind === 'layer' && layer?.spec.style === 'module' && o.value.kind === 'unknown' && !layer.inputShape) {
+          return { value: { kind: 'layer', layer: layer.spec, itemIndex: index }, item: index };
+        }
+        return { value: o.value, item: index };
+      }
       const item: Item = { kind: o.item.kind, start: startOffset, end: endOffset, name: null, form: o.item.form };
       if (tensor) item.tensor = tensor;
       if (o.item.kind === 'printed' && o.value.kind === 'seq' && o.value.form === 'size') item.size = intTuple(o.value);
@@ -1054,7 +1070,12 @@ class DocumentScanner {
       if (defining && layer.inputShape && (defining.applications?.length ?? 0) < MAX_APPLICATIONS) {
         (defining.applications ??= []).push({ offset: startOffset, layer });
       }
-      const item: Item = { kind: 'layer', start: startOffset, end: endOffset, name: null, form: `${this.text.slice(startOffset, this.starts[open]).trim()}(…)`, layer };
+      const form = `${this.text.slice(startOffset, this.starts[open]).trim()}(…)`;
+      if (!layer.error && value.kind === 'tensor') {
+        // Whole, as below: a key added later costs a property array.
+        return { value, item: this.addItem({ kind: 'layer', start: startOffset, end: endOffset, name: null, form, layer, tensor: value }) };
+      }
+      const item: Item = { kind: 'layer', start: startOffset, end: endOffset, name: null, form, layer };
       if (layer.error) item.error = layer.error;
       const index = this.addItem(item);
       if (value.kind === 'tensor') item.tensor = value;

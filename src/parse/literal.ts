@@ -397,8 +397,8 @@ class LiteralParser {
     const end = s.tokenOffset + s.tokenLength;
     return {
       shape,
-      values: pooledF64(this.values),
-      offsets: pooledU32(this.offsets),
+      values: Float64Array.from(this.values),
+      offsets: Uint32Array.from(this.offsets),
       start: this.start,
       end,
       elementKind: this.n === 0 ? 'float' : this.kind,
@@ -448,43 +448,4 @@ export function parseNested(
     }
     throw err;
   }
-}
-
-/**
- * Small literals' arrays are views into shared blocks: a document scan makes thousands of them, and
- * each typed array with its own off-heap buffer cost about 0.7 µs and GC work (a view, about 0.05
- * µs). A view keeps its block alive: blocks are small, and a large literal gets its own buffer.
- */
-const BLOCK_BYTES = 16384;
-const POOLED_MAX_BYTES = 1024;
-let block = new ArrayBuffer(BLOCK_BYTES);
-let blockUsed = 0;
-
-/** Byte offset of `bytes` (a multiple of 8, so any view is aligned) in the current block. */
-function take(bytes: number): number {
-  if (blockUsed + bytes > BLOCK_BYTES) {
-    block = new ArrayBuffer(BLOCK_BYTES);
-    blockUsed = 0;
-  }
-  const at = blockUsed;
-  blockUsed += bytes;
-  return at;
-}
-
-function pooledF64(src: readonly number[]): Float64Array {
-  const n = src.length;
-  if (n === 0 || n * 8 > POOLED_MAX_BYTES) return Float64Array.from(src);
-  const at = take(n * 8); // first: it may start a new block
-  const out = new Float64Array(block, at, n);
-  for (let i = 0; i < n; i++) out[i] = src[i];
-  return out;
-}
-
-function pooledU32(src: readonly number[]): Uint32Array {
-  const n = src.length;
-  if (n === 0 || n * 4 > POOLED_MAX_BYTES) return Uint32Array.from(src);
-  const at = take((n * 4 + 7) & ~7);
-  const out = new Uint32Array(block, at, n);
-  for (let i = 0; i < n; i++) out[i] = src[i];
-  return out;
 }

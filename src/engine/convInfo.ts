@@ -148,6 +148,30 @@ function checkSpatialNotEmpty(op: string, shape: readonly number[], n: number, c
 }
 
 /**
+ * The checks conv2d and conv_transpose2d share, in the order PyTorch reports them: input rank,
+ * weight rank (`layout` names the weight's axes in the message), empty input, groups, stride and
+ * dilation read per axis. Each resolver then checks what is its own.
+ */
+function resolveConvCommon(
+  op: string,
+  inputShape: readonly number[],
+  weightShape: readonly number[],
+  layout: string,
+  options: { groups?: number; stride?: Size2d; dilation?: Size2d },
+) {
+  const [batch, inChannels, inHeight, inWidth] = asNCHW(op, inputShape);
+  if (weightShape.length !== 4) {
+    throw new EngineError(op, `expected a 4-D weight ${layout}, but got shape ${shapeText(weightShape)}`);
+  }
+  checkSpatialNotEmpty(op, inputShape, batch, inChannels, inHeight, inWidth);
+  const groups = options.groups ?? 1;
+  if (!Number.isInteger(groups) || groups <= 0) throw new EngineError(op, `groups must be a positive whole number (got ${groups})`);
+  const [strideHeight, strideWidth] = sameAxes(op, 'stride', options.stride, 1);
+  const [dilationHeight, dilationWidth] = sameAxes(op, 'dilation', options.dilation, 1);
+  return { batch, inChannels, inHeight, inWidth, weight: weightShape, groups, strideHeight, strideWidth, dilationHeight, dilationWidth };
+}
+
+/**
  * Resolves a conv2d call. `inputShape` is HW, CHW or NCHW; `weightShape` is OIHW
  * `[C_out, C_in / groups, kH, kW]`. Checks what PyTorch checks, with the values in the message.
  */
@@ -157,16 +181,9 @@ export function convInfo(
   options: Conv2dOptions & { hasBias?: boolean } = {},
 ): ConvInfo {
   const op = 'conv2d';
-  const [batch, inChannels, inHeight, inWidth] = asNCHW(op, inputShape);
-  if (weightShape.length !== 4) {
-    throw new EngineError(op, `expected a 4-D weight [C_out, C_in / groups, kH, kW], but got shape ${shapeText(weightShape)}`);
-  }
-  const [outChannels, weightInChannels, kernelHeight, kernelWidth] = weightShape;
-  checkSpatialNotEmpty(op, inputShape, batch, inChannels, inHeight, inWidth);
-  const groups = options.groups ?? 1;
-  if (!Number.isInteger(groups) || groups <= 0) throw new EngineError(op, `groups must be a positive whole number (got ${groups})`);
-  const [strideHeight, strideWidth] = sameAxes(op, 'stride', options.stride, 1);
-  const [dilationHeight, dilationWidth] = sameAxes(op, 'dilation', options.dilation, 1);
+  const { batch, inChannels, inHeight, inWidth, weight, groups, strideHeight, strideWidth, dilationHeight, dilationWidth } =
+    resolveConvCommon(op, inputShape, weightShape, '[C_out, C_in / groups, kH, kW]', options);
+  const [outChannels, weightInChannels, kernelHeight, kernelWidth] = weight;
   checkPositive(op, 'stride', [strideHeight, strideWidth]);
   checkPositive(op, 'dilation', [dilationHeight, dilationWidth]);
   checkPositive(op, 'kernel size', [kernelHeight, kernelWidth]);
@@ -287,16 +304,9 @@ export function convTransposeInfo(
   options: ConvTranspose2dOptions & { hasBias?: boolean } = {},
 ): ConvInfo {
   const op = 'conv_transpose2d';
-  const [batch, inChannels, inHeight, inWidth] = asNCHW(op, inputShape);
-  if (weightShape.length !== 4) {
-    throw new EngineError(op, `expected a 4-D weight [C_in, C_out / groups, kH, kW], but got shape ${shapeText(weightShape)}`);
-  }
-  const [weightInChannels, outChannelsPerGroup, kernelHeight, kernelWidth] = weightShape;
-  checkSpatialNotEmpty(op, inputShape, batch, inChannels, inHeight, inWidth);
-  const groups = options.groups ?? 1;
-  if (!Number.isInteger(groups) || groups <= 0) throw new EngineError(op, `groups must be a positive whole number (got ${groups})`);
-  const [strideHeight, strideWidth] = sameAxes(op, 'stride', options.stride, 1);
-  const [dilationHeight, dilationWidth] = sameAxes(op, 'dilation', options.dilation, 1);
+  const { batch, inChannels, inHeight, inWidth, weight, groups, strideHeight, strideWidth, dilationHeight, dilationWidth } =
+    resolveConvCommon(op, inputShape, weightShape, '[C_in, C_out / groups, kH, kW]', options);
+  const [weightInChannels, outChannelsPerGroup, kernelHeight, kernelWidth] = weight;
   const [outputPaddingHeight, outputPaddingWidth] = sameAxes(op, 'output_padding', options.outputPadding, 0);
   checkPositive(op, 'stride', [strideHeight, strideWidth]);
   checkPositive(op, 'dilation', [dilationHeight, dilationWidth]);

@@ -5,6 +5,7 @@
  * (tensors and parameters) as its state, so the panel can be recomputed after a reload.
  */
 import type { ConvInfo } from '../engine/convInfo';
+import type { ConvCost } from '../engine/cost';
 import { isArrayOf, isInteger, isObject, isString, isWireNumber } from './guards';
 
 /** A number as it crosses JSON: NaN and ±Infinity are spelled as strings. */
@@ -66,22 +67,10 @@ export interface ResultBreakdownChannel {
   output: ViewTensor;
 }
 
-export interface ResultCost {
-  /** Multiply-adds (0 for pools). */
-  macs: number;
-  /** 2·MACs for convs; a pool's comparisons or additions. */
-  flops: number;
-  biasAdds: number;
-  /** Pools: how many comparisons or additions, and which. */
-  reductionOps: number;
+/** The engine's cost of the call, plus the times at the chosen throughputs. */
+export interface ResultCost extends Omit<ConvCost, 'reductionLabel'> {
+  /** Pools: what `reductionOps` counts ('comparisons', 'additions'); '' for convs. */
   reductionLabel: string;
-  params: number;
-  weightParams: number;
-  biasParams: number;
-  inputBytes: number;
-  outputBytes: number;
-  weightBytes: number;
-  arithmeticIntensity: number;
   /** Throughputs used for the times, in FLOP/s, and the times in seconds (FLOPs ÷ throughput). */
   cpuFlopsPerSecond: number;
   gpuFlopsPerSecond: number;

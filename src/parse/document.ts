@@ -660,20 +660,9 @@ class DocumentScanner {
         j = close + 1;
         continue;
       }
-      if (this.isPunct(j, P.LBracket) && !this.space[j]) {
-        const close = this.match[j];
-        if (close < 0) return { value: UNKNOWN, end: j + 1 };
-        this.nest++;
-        value = this.subscript(value, j + 1, close);
-        this.nest--;
-        if (this.failedAt >= 0) return FAILED;
-        chainItem = -1;
-        j = close + 1;
-        continue;
-      }
       const notebookPrompt = value.kind === 'ref' && (value.path === 'In' || value.path === 'Out');
-      if (this.isPunct(j, P.LBracket) && this.space[j] && ((value.kind !== 'unknown' && value.kind !== 'ref') || notebookPrompt)) {
-        // `x [0]` is still a subscript in Python; after an unknown name it is more likely prose.
+      // `x [0]` is still a subscript in Python; after a space and an unknown name it is more likely prose.
+      if (this.isPunct(j, P.LBracket) && (!this.space[j] || (value.kind !== 'unknown' && value.kind !== 'ref') || notebookPrompt)) {
         const close = this.match[j];
         if (close < 0) return { value: UNKNOWN, end: j + 1 };
         this.nest++;

@@ -3,6 +3,7 @@
  * channel by channel, and put together everything the result panel draws. Runs in a worker thread
  * for the extension (src/features/computeWorker.ts) and directly in tests. Pure: no vscode, no Node.
  */
+import { t } from '@vscode/l10n';
 import {
   avgPool2d,
   cast,
@@ -52,7 +53,10 @@ const BREAKDOWN_MAPS = 64;
 const BREAKDOWN_CHANNELS = 16;
 
 const shapeText = (s: readonly number[]): string => `[${s.join(', ')}]`;
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+/** Counted nouns: one string for 1 and one for the rest, as the translations need. */
+const channels = (n: number): string => (n === 1 ? t('1 channel') : t('{0} channels', n));
+const inputChannels = (n: number): string => (n === 1 ? t('1 input channel') : t('{0} input channels', n));
+const outputChannels = (n: number): string => (n === 1 ? t('1 output channel') : t('{0} output channels', n));
 
 /** A job with its shapes read and its parameters resolved, before any arithmetic. */
 export interface ResolvedJob {
@@ -76,38 +80,38 @@ export function resolveJob(job: ComputeJob): ResolvedJob {
   const { nchw, reading: inputReading } = readInput(job.input.tensor, `the input ${job.input.name}`);
   // PyTorch needs one dtype for all operands; the input's decides (float32 for torch.tensor([1.0])).
   const dtype = nchw.dtype;
-  const readings = [`${job.input.name}: shape ${shapeText(job.input.tensor.shape)} read as ${inputReading} (${describeInput(nchw.shape)})`];
+  const readings = [t('{0}: shape {1} read as {2} ({3})', job.input.name, shapeText(job.input.tensor.shape), inputReading, describeInput(nchw.shape))];
   const notes: string[] = [];
   let info: ConvInfo;
   let weight: Tensor | null = null;
   let bias: Tensor | null = null;
   let singleOutput = false;
   if (isPool(p.op)) {
-    if (job.kernel) notes.push(`${p.op} has no kernel tensor: ${job.kernel.name} was not used (the window is kernel_size).`);
-    if (job.bias) notes.push(`${p.op} has no bias: ${job.bias.name} was not used.`);
+    if (job.kernel) notes.push(t('{0} has no kernel tensor: {1} was not used (the window is kernel_size).', p.op, job.kernel.name));
+    if (job.bias) notes.push(t('{0} has no bias: {1} was not used.', p.op, job.bias.name));
     info = poolInfo(p.op as 'max_pool2d' | 'avg_pool2d', nchw.shape, poolOptions(p));
   } else {
     if (!job.kernel) throw new ReadingError(`${p.op} needs a kernel: select the input and the kernel, or pick a kernel`);
     const k = readKernel(job.kernel.tensor, job.input.tensor, inputReading, p.op, p.groups);
     weight = cast(k.weight, dtype);
     singleOutput = k.singleOutput;
-    readings.push(`${job.kernel.name}: shape ${shapeText(job.kernel.tensor.shape)} read as ${k.reading} (${describeKernel(weight.shape, p.op, k.reading)})`);
+    readings.push(t('{0}: shape {1} read as {2} ({3})', job.kernel.name, shapeText(job.kernel.tensor.shape), k.reading, describeKernel(weight.shape, p.op, k.reading)));
     const transpose = p.op === 'conv_transpose2d';
     const outChannels = transpose ? weight.shape[1] * p.groups : weight.shape[0];
     if (job.bias) {
       bias = cast(readBias(job.bias.tensor, outChannels), dtype);
-      readings.push(`${job.bias.name}: shape ${shapeText(job.bias.tensor.shape)}, one value per output channel`);
+      readings.push(t('{0}: shape {1}, one value per output channel', job.bias.name, shapeText(job.bias.tensor.shape)));
     }
     if (transpose) {
       info = convTransposeInfo(nchw.shape, weight.shape, { ...transposeOptions(p), hasBias: !!bias });
     } else {
       info = convInfo(nchw.shape, weight.shape, { ...convOptions(p), hasBias: !!bias });
-      if (p.convolution) notes.push('True convolution: the kernel is flipped left-right and top-bottom before the cross-correlation.');
+      if (p.convolution) notes.push(t('True convolution: the kernel is flipped left-right and top-bottom before the cross-correlation.'));
     }
   }
   const outputShape = userOutputShape([info.batch, info.outChannels, info.outHeight, info.outWidth], inputReading, singleOutput, p.op);
-  readings.push(`Output: shape ${shapeText(outputShape)} read as ${readingOfOutput(outputShape)}`);
-  if (info.batch > 1) notes.push(`The breakdown and the arithmetic are for batch item 0 of ${info.batch}.`);
+  readings.push(t('Output: shape {0} read as {1}', shapeText(outputShape), readingOfOutput(outputShape)));
+  if (info.batch > 1) notes.push(t('The breakdown and the arithmetic are for batch item 0 of {0}.', info.batch));
   return { input: nchw, weight, bias, info, readings, notes, outputShape };
 }
 
@@ -172,16 +176,16 @@ export function runJob(job: ComputeJob): ResultView {
 
 function describeInput(s: readonly number[]): string {
   const [n, c, h, w] = s;
-  const batch = n > 1 ? `a batch of ${n}, ` : '';
-  return `${batch}${plural(c, 'channel')} of ${h}×${w}`;
+  const planes = t('{0} of {1}×{2}', channels(c), h, w);
+  return n > 1 ? t('a batch of {0}, {1}', n, planes) : planes;
 }
 
 function describeKernel(s: readonly number[], op: string, reading: string): string {
   const [a, b, kh, kw] = s;
-  if (op === 'conv_transpose2d') return `${plural(a, 'input channel')} → ${plural(b, 'output channel')} per group, ${kh}×${kw}`;
-  if (reading === 'kH×kW') return `one ${kh}×${kw} kernel: one input and one output channel`;
-  if (reading === 'C_in×kH×kW') return `one output channel: a ${kh}×${kw} kernel for each of the ${plural(b, 'input channel')}`;
-  return `${plural(a, 'output channel')}, each a ${kh}×${kw} kernel for each of ${plural(b, 'input channel')}`;
+  if (op === 'conv_transpose2d') return t('{0} → {1} per group, {2}×{3}', inputChannels(a), outputChannels(b), kh, kw);
+  if (reading === 'kH×kW') return t('one {0}×{1} kernel: one input and one output channel', kh, kw);
+  if (reading === 'C_in×kH×kW') return t('one output channel: a {0}×{1} kernel for each of the {2}', kh, kw, inputChannels(b));
+  return t('{0}, each a {1}×{2} kernel for each of {3}', outputChannels(a), kh, kw, inputChannels(b));
 }
 
 /**
@@ -219,7 +223,7 @@ function breakdownOf(info: ConvInfo, input: Tensor, weight: Tensor | null, bias:
       output: toViewTensor({ shape: [info.outHeight, info.outWidth], data: outPlane }),
     });
   }
-  const note = shown < info.outChannels ? `The breakdown shows the first ${shown} of ${info.outChannels} output channels.` : null;
+  const note = shown < info.outChannels ? t('The breakdown shows the first {0} of {1} output channels.', shown, info.outChannels) : null;
   return { breakdown, note };
 }
 

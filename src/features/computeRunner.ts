@@ -35,7 +35,7 @@ const PROGRESS_DELAY_MS = 400;
 
 /** `token` cancels too (a caller's own cancellation, or a test's). */
 export function runJobInWorker(context: vscode.ExtensionContext, job: ComputeJob, title: string, token?: vscode.CancellationToken): Promise<ResultView> {
-  const worker = new Worker(vscode.Uri.joinPath(context.extensionUri, 'dist', 'computeWorker.js').fsPath);
+  const worker = new Worker(vscode.Uri.joinPath(context.extensionUri, 'dist', 'computeWorker.js').fsPath, { workerData: { l10n: vscode.l10n.bundle } });
   let settle: { resolve: (v: ResultView) => void; reject: (e: Error) => void } | undefined;
   const done = new Promise<ResultView>((resolve, reject) => (settle = { resolve, reject }));
   let finished = false;

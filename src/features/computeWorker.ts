@@ -3,7 +3,8 @@
  * same engine as everything else, so a large input never blocks the extension host. Cancelling
  * terminates the thread. No vscode here: worker threads cannot reach the API.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import * as l10n from '@vscode/l10n';
 import { EngineError } from '../engine/errors';
 import { runJob, type ComputeJob } from '../compute/job';
 import { ReadingError } from '../compute/operands';
@@ -23,5 +24,9 @@ export function answer(job: ComputeJob): WorkerReply {
     return { ok: false, expected, message, stack: err instanceof Error ? err.stack : undefined };
   }
 }
+
+// The extension hands over its vscode.l10n.bundle (absent in English) so the readings are translated.
+const bundle = (workerData as { l10n?: Record<string, string> } | undefined)?.l10n;
+if (bundle) l10n.config({ contents: bundle });
 
 parentPort?.on('message', (job: ComputeJob) => parentPort?.postMessage(answer(job)));

@@ -163,7 +163,7 @@ class PlaygroundPanel {
       title: vscode.l10n.t('Conv Lens Playground'),
       scriptSrcExtra: "'wasm-unsafe-eval'",
       extraDirectives: (cspSource) => [`connect-src ${cspSource}`, 'worker-src blob:'],
-      bodyData: { lang: vscode.env.language, worker: workerUrl },
+      bodyData: { worker: workerUrl },
       body: '<div id="app"></div>',
     });
   }

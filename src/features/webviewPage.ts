@@ -35,7 +35,10 @@ export function webviewPage(context: vscode.ExtensionContext, webview: vscode.We
     ...(options.extraDirectives?.(webview.cspSource) ?? []),
   ].join('; ');
   const lang = escapeHtml(vscode.env.language);
-  const data = Object.entries(options.bodyData ?? {})
+  // The page translates its own strings with the extension's bundle (absent in English).
+  const bundle = vscode.l10n.bundle;
+  const bodyData = { ...options.bodyData, ...(bundle ? { l10n: JSON.stringify(bundle) } : {}) };
+  const data = Object.entries(bodyData)
     .map(([k, v]) => ` data-${k}="${escapeHtml(v)}"`)
     .join('');
   return `<!DOCTYPE html>

@@ -7,6 +7,7 @@
  * Small maps draw the table itself as the heatmap (values in the cells); large ones draw a canvas
  * (keyboard-navigable too) and keep the table for screen readers only.
  */
+import { t } from './l10n';
 import { announce, el, formatNumber, themeRgb } from './dom';
 
 export interface HeatmapScale {
@@ -85,8 +86,12 @@ export function createHeatmap(o: HeatmapOptions): Heatmap {
   const cells = o.height * o.width;
   const inside = (y: number, x: number): boolean =>
     !o.inner || (y >= o.inner.top && y <= o.inner.bottom && x >= o.inner.left && x <= o.inner.right);
-  const describe = (y: number, x: number): string =>
-    `${o.label}, row ${y + rowOrigin}, column ${x + colOrigin}: ${formatNumber(o.values[y * o.width + x])}${inside(y, x) ? '' : ' (padding)'}`;
+  const describe = (y: number, x: number): string => {
+    const value = formatNumber(o.values[y * o.width + x]);
+    return inside(y, x)
+      ? t('{0}, row {1}, column {2}: {3}', o.label, y + rowOrigin, x + colOrigin, value)
+      : t('{0}, row {1}, column {2}: {3} (padding)', o.label, y + rowOrigin, x + colOrigin, value);
+  };
   const root = el('figure', { class: `heatmap ${o.className ?? ''}`.trim() });
   const readout = el('div', { class: 'heatmap-readout', 'aria-hidden': 'true' }, '\u00a0');
   let cursor = { y: 0, x: 0 };
@@ -102,12 +107,12 @@ export function createHeatmap(o: HeatmapOptions): Heatmap {
     const table = el('table', { class: asTable ? 'heatmap-table' : 'sr-only', role: o.onSelect ? 'grid' : 'table' });
     table.append(el('caption', { class: asTable ? 'heatmap-caption' : undefined }, o.label));
     const head = el('tr', { class: 'sr-only-row' }, el('th', { scope: 'col' }, 'row'));
-    for (let x = 0; x < o.width; x++) head.append(el('th', { scope: 'col' }, `column ${x + colOrigin}`));
+    for (let x = 0; x < o.width; x++) head.append(el('th', { scope: 'col' }, t('column {0}', x + colOrigin)));
     table.append(el('thead', { class: 'sr-only' }, head));
     const body = el('tbody');
     tds = new Array(cells);
     for (let y = 0; y < o.height; y++) {
-      const tr = el('tr', null, el('th', { scope: 'row', class: 'sr-only' }, `row ${y + rowOrigin}`));
+      const tr = el('tr', null, el('th', { scope: 'row', class: 'sr-only' }, t('row {0}', y + rowOrigin)));
       for (let x = 0; x < o.width; x++) {
         const v = o.values[y * o.width + x];
         const t = intensity(v, scale);
@@ -203,7 +208,9 @@ export function createHeatmap(o: HeatmapOptions): Heatmap {
       width: o.width * px,
       height: o.height * px,
       role: 'img',
-      'aria-label': `${o.label}: ${o.height} by ${o.width} heatmap${o.onSelect ? '; arrow keys move, Enter chooses a cell' : ''}`,
+      'aria-label': o.onSelect
+        ? t('{0}: {1} by {2} heatmap; arrow keys move, Enter chooses a cell', o.label, o.height, o.width)
+        : t('{0}: {1} by {2} heatmap', o.label, o.height, o.width),
       tabindex: 0,
     });
     root.append(canvas);

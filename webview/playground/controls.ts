@@ -5,7 +5,7 @@
  * not apply to the chosen op are hidden, not disabled, so the form says only what matters.
  */
 import { el as h, formatNumber as fmt } from '../common/dom';
-import { t } from './l10n';
+import { t } from '../common/l10n';
 import type { Pair, Params } from './state';
 
 type Field = HTMLElement & { value: string; checked?: boolean };

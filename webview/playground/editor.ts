@@ -6,7 +6,7 @@
  */
 import type { WireTensor } from '../../src/protocol';
 import { el as h, formatNumber as fmt } from '../common/dom';
-import { t } from './l10n';
+import { t } from '../common/l10n';
 import { MapView } from './mapview';
 import type { Preset } from './presets';
 import { formatTensorText, parseTensorText } from './text';
@@ -141,7 +141,7 @@ export class TensorEditor {
   private onText(): void {
     const r = parseTensorText(this.textEl.value);
     if (!r.ok) {
-      this.errorEl.textContent = t('Line {0}, column {1}: {2}', r.line, r.column, t(r.message));
+      this.errorEl.textContent = t('Line {0}, column {1}: {2}', r.line, r.column, r.message);
       return;
     }
     const n = this.cfg.normalize(r.tensor);

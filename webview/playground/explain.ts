@@ -14,7 +14,7 @@ import {
   type Tensor,
 } from '../../src/engine';
 import { el as h, formatNumber as fmt } from '../common/dom';
-import { t } from './l10n';
+import { t } from '../common/l10n';
 import { MapView, type Mark } from './mapview';
 
 export interface ExplainSource {

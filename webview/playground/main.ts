@@ -21,7 +21,7 @@ import { el } from '../common/dom';
 import { Controls } from './controls';
 import { TensorEditor } from './editor';
 import { EngineClient } from './engineClient';
-import { t } from './l10n';
+import { t } from '../common/l10n';
 import { randomNormal } from './learn';
 import { INPUT_PRESETS, kernelPresets, randomInts } from './presets';
 import {

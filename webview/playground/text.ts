@@ -5,6 +5,7 @@
 import { parseNested, scanDocument } from '../../src/parse';
 import type { WireTensor } from '../../src/protocol';
 import { formatNumber as fmt } from '../common/dom';
+import { t } from '../common/l10n';
 
 export type TextResult = { ok: true; tensor: WireTensor } | { ok: false; message: string; line: number; column: number };
 
@@ -20,7 +21,7 @@ export function parseTensorText(text: string): TextResult {
   }
   // While a call is being typed its inner lists are already whole: wait for the brackets to close.
   const open = unclosed(text);
-  if (open) return { ok: false, message: 'a bracket is left open', line: open.line, column: open.column };
+  if (open) return { ok: false, message: t('a bracket is left open'), line: open.line, column: open.column };
   const scan = scanDocument(text, { maxElements: 1 << 20 });
   // The outermost tensor whose values the text determines (the first one if there are several).
   let best: (typeof scan.items)[number] | undefined;
@@ -35,7 +36,7 @@ export function parseTensorText(text: string): TextResult {
   const failed = scan.items.find((i) => i.parseError || i.error);
   if (failed?.parseError) return { ok: false, message: failed.parseError.reason, line: failed.parseError.line, column: failed.parseError.column };
   const at = scan.lines.position(failed?.start ?? 0);
-  return { ok: false, message: failed?.error ?? 'no tensor with known values in this text', line: at.line, column: at.column };
+  return { ok: false, message: failed?.error ?? t('no tensor with known values in this text'), line: at.line, column: at.column };
 }
 
 /** The first bracket left open (strings and comments aside), with its 1-based position. */

@@ -31,6 +31,7 @@ import {
 } from '../../src/protocol/resultPanel';
 import { announce, el, formatNumber } from '../common/dom';
 import { createHeatmap, scaleOf, type Heatmap } from '../common/heatmap';
+import { t } from '../common/l10n';
 import { createTensorText } from '../common/tensorText';
 
 interface VsCodeApi {
@@ -104,10 +105,10 @@ function render(view: ResultView, canOpenPlayground: boolean): void {
     el('p', { class: 'muted mono' }, view.params),
     el(
       'div',
-      { class: 'toolbar', role: 'toolbar', 'aria-label': 'Result actions' },
-      button('Copy output', 'copy', () => vscode.postMessage({ type: 'result/copy' })),
-      button('Insert as comment below the selection', 'insert', () => vscode.postMessage({ type: 'result/insertComment' }), true),
-      canOpenPlayground ? button('Open in Playground', 'beaker', () => vscode.postMessage({ type: 'result/openPlayground' }), true) : null,
+      { class: 'toolbar', role: 'toolbar', 'aria-label': t('Result actions') },
+      button(t('Copy output'), 'copy', () => vscode.postMessage({ type: 'result/copy' })),
+      button(t('Insert as comment below the selection'), 'insert', () => vscode.postMessage({ type: 'result/insertComment' }), true),
+      canOpenPlayground ? button(t('Open in Playground'), 'beaker', () => vscode.postMessage({ type: 'result/openPlayground' }), true) : null,
     ),
   );
 
@@ -121,7 +122,7 @@ function render(view: ResultView, canOpenPlayground: boolean): void {
       values: plane(output, 0, o),
       height: info.outHeight,
       width: info.outWidth,
-      label: info.outChannels > 1 ? `Output channel ${o}` : 'Output',
+      label: info.outChannels > 1 ? t('Output channel {0}', o) : t('Output'),
       scale: outScale,
       onSelect: (y, x) => explain(o, y, x),
       className: 'output-map',
@@ -131,11 +132,11 @@ function render(view: ResultView, canOpenPlayground: boolean): void {
   }
   const outputSection = section(
     'output',
-    `Output ${shapeText(view.output.shape)}`,
-    createTensorText(view.outputText, `Output as PyTorch prints it, shape ${shapeText(view.output.shape)}`),
-    el('p', { class: 'muted' }, 'Click an output cell, or focus one and press Enter, to see its arithmetic and light its receptive field on the input.'),
+    t('Output {0}', shapeText(view.output.shape)),
+    createTensorText(view.outputText, t('Output as PyTorch prints it, shape {0}', shapeText(view.output.shape))),
+    el('p', { class: 'muted' }, t('Click an output cell, or focus one and press Enter, to see its arithmetic and light its receptive field on the input.')),
     outputGrid,
-    info.outChannels > shownOut ? el('p', { class: 'muted' }, `Showing ${shownOut} of ${info.outChannels} output channels.`) : null,
+    info.outChannels > shownOut ? el('p', { class: 'muted' }, t('Showing {0} of {1} output channels.', shownOut, info.outChannels)) : null,
   );
 
   // ── input (batch item 0), padded when the conv pads ──
@@ -149,7 +150,7 @@ function render(view: ResultView, canOpenPlayground: boolean): void {
       values: plane(padded, 0, c),
       height: pH,
       width: pW,
-      label: info.inChannels > 1 ? `Input channel ${c}` : 'Input',
+      label: info.inChannels > 1 ? t('Input channel {0}', c) : t('Input'),
       scale: inScale,
       inner: padded === input ? undefined : { top: info.padTop, left: info.padLeft, bottom: info.padTop + info.inHeight - 1, right: info.padLeft + info.inWidth - 1 },
       rowOrigin: -padOffset.top,
@@ -158,16 +159,17 @@ function render(view: ResultView, canOpenPlayground: boolean): void {
     inputMaps.push(map);
     inputGrid.append(map.element);
   }
+  const inputShape = shapeText(info.batch > 1 ? [info.batch, info.inChannels, info.inHeight, info.inWidth] : [info.inChannels, info.inHeight, info.inWidth]);
   const inputSection = section(
     'input',
-    `Input ${shapeText(info.batch > 1 ? [info.batch, info.inChannels, info.inHeight, info.inWidth] : [info.inChannels, info.inHeight, info.inWidth])}${padded === input ? '' : ', padded'}`,
+    padded === input ? t('Input {0}', inputShape) : t('Input {0}, padded', inputShape),
     inputGrid,
-    info.inChannels > shownIn ? el('p', { class: 'muted' }, `Showing ${shownIn} of ${info.inChannels} input channels.`) : null,
+    info.inChannels > shownIn ? el('p', { class: 'muted' }, t('Showing {0} of {1} input channels.', shownIn, info.inChannels)) : null,
   );
 
   // ── the arithmetic of one cell ──
-  const explainBody = el('div', { class: 'explain-body' }, el('p', { class: 'muted' }, 'No cell chosen yet.'));
-  const explainSection = section('explain', 'Arithmetic of one output cell', explainBody);
+  const explainBody = el('div', { class: 'explain-body' }, el('p', { class: 'muted' }, t('No cell chosen yet.')));
+  const explainSection = section('explain', t('Arithmetic of one output cell'), explainBody);
 
   function explain(o: number, y: number, x: number): void {
     let lines: string[];
@@ -179,7 +181,7 @@ function render(view: ResultView, canOpenPlayground: boolean): void {
       heading = `Output[${index.join(', ')}] = ${formatNumber('total' in e ? e.total : e.value)}`;
       lines = 'channels' in e ? convLines(e, info) : poolLines(e);
     } catch (err) {
-      heading = 'This cell cannot be explained';
+      heading = t('This cell cannot be explained');
       lines = [err instanceof Error ? err.message : String(err)];
     }
     const list = el('ol', { class: 'arithmetic mono' });
@@ -211,24 +213,24 @@ function render(view: ResultView, canOpenPlayground: boolean): void {
   const breakdownSection = view.breakdown.length
     ? section(
         'breakdown',
-        'Channel by channel',
-        el('p', { class: 'muted' }, 'Each input channel is cross-correlated with its slice of the kernel; the partial maps are added, then the bias, giving the output channel.'),
+        t('Channel by channel'),
+        el('p', { class: 'muted' }, t('Each input channel is cross-correlated with its slice of the kernel; the partial maps are added, then the bias, giving the output channel.')),
         ...view.breakdown.map((b) => breakdownRow(b, view, info, breakdownMaps)),
         view.breakdownNote ? el('p', { class: 'muted' }, view.breakdownNote) : null,
       )
     : view.breakdownNote
-      ? section('breakdown', 'Channel by channel', el('p', { class: 'muted' }, view.breakdownNote))
+      ? section('breakdown', t('Channel by channel'), el('p', { class: 'muted' }, view.breakdownNote))
       : null;
 
   // ── shapes and costs ──
   const shapes = section(
     'shapes',
-    'Shapes',
+    t('Shapes'),
     el('ul', null, ...view.readings.map((r) => el('li', null, r))),
-    el('p', null, 'Output size, with these numbers:'),
+    el('p', null, t('Output size, with these numbers:')),
     el('ul', { class: 'mono' }, el('li', null, `H_out = ${view.formula.height}`), el('li', null, `W_out = ${view.formula.width}`)),
   );
-  const costs = section('cost', 'Cost', costTable(view, info));
+  const costs = section('cost', t('Cost'), costTable(view, info));
   const notes = view.notes.length ? el('ul', { class: 'notes muted' }, ...view.notes.map((n) => el('li', null, n))) : null;
 
   app.replaceChildren(header, notes ?? '', el('div', { class: 'columns' }, outputSection, inputSection), explainSection, breakdownSection ?? '', shapes, costs);
@@ -247,35 +249,35 @@ function breakdownRow(b: ResultBreakdownChannel, view: ResultView, info: ConvInf
     maps.push(m);
     return el('div', { class: 'tile' }, extra ?? '', m.element);
   };
-  const eq = el('div', { class: 'equation', role: 'group', 'aria-label': `Output channel ${b.o} as a sum of partial maps` });
+  const eq = el('div', { class: 'equation', role: 'group', 'aria-label': t('Output channel {0} as a sum of partial maps', b.o) });
   b.partials.forEach((_, i) => {
     const c = b.inputChannels[i];
     let kernelMap: HTMLElement | undefined;
     if (weight) {
       const [, cg, kh, kw] = weight.shape;
       const start = (b.o * cg + i) * kh * kw;
-      kernelMap = createHeatmap({ values: (weight.data as Float64Array).subarray(start, start + kh * kw), height: kh, width: kw, label: `Kernel K[${b.o}, ${i}]`, className: 'kernel-map' }).element;
+      kernelMap = createHeatmap({ values: (weight.data as Float64Array).subarray(start, start + kh * kw), height: kh, width: kw, label: t('Kernel K[{0}, {1}]', b.o, i), className: 'kernel-map' }).element;
     }
     if (i > 0) eq.append(el('span', { class: 'op', 'aria-hidden': 'true' }, '+'));
-    eq.append(tile(`Input ${c} ⋆ K[${b.o}, ${i}]`, values[i], 'partial-map', kernelMap));
+    eq.append(tile(t('Input {0} ⋆ K[{1}, {2}]', c, b.o, i), values[i], 'partial-map', kernelMap));
   });
   const n = b.partials.length;
   if (n > 1) {
     eq.append(el('span', { class: 'op', 'aria-hidden': 'true' }, '='));
-    eq.append(tile(`Sum of ${n} partial maps`, values[n], 'sum-map'));
+    eq.append(tile(t('Sum of {0} partial maps', n), values[n], 'sum-map'));
   }
   if (b.bias !== null) {
     eq.append(el('span', { class: 'op', 'aria-hidden': 'true' }, '+'));
-    eq.append(el('span', { class: 'bias mono' }, `bias ${formatNumber(fromResultNumber(b.bias))}`));
+    eq.append(el('span', { class: 'bias mono' }, t('bias {0}', formatNumber(fromResultNumber(b.bias)))));
     eq.append(el('span', { class: 'op', 'aria-hidden': 'true' }, '='));
-    eq.append(tile(info.outChannels > 1 ? `Output channel ${b.o}` : 'Output', values[n + 1], 'channel-output-map'));
+    eq.append(tile(info.outChannels > 1 ? t('Output channel {0}', b.o) : t('Output'), values[n + 1], 'channel-output-map'));
   } else if (n === 1) {
-    eq.append(el('span', { class: 'muted' }, 'one input channel, no bias: this is the output'));
+    eq.append(el('span', { class: 'muted' }, t('one input channel, no bias: this is the output')));
   } else {
-    eq.append(el('span', { class: 'muted' }, 'no bias: the sum is the output'));
+    eq.append(el('span', { class: 'muted' }, t('no bias: the sum is the output')));
   }
   registry.set(b.o, maps);
-  return el('div', { class: 'breakdown-row' }, el('h3', null, info.outChannels > 1 ? `Output channel ${b.o}` : 'The output'), eq);
+  return el('div', { class: 'breakdown-row' }, el('h3', null, info.outChannels > 1 ? t('Output channel {0}', b.o) : t('The output')), eq);
 }
 
 /** `0×0 + 1×1 + 3×2 + 4×3 = 19` per input channel, then the sum and the bias. */
@@ -285,14 +287,14 @@ function convLines(e: ElementExplanation, info: ConvInfo): string[] {
   for (const ch of e.channels) {
     const padCount = ch.terms.filter((t) => t.padded).length;
     const terms = ch.terms.map((t) => `${v(t.inputValue)}×${v(t.weightValue)}`).join(' + ');
-    const padNote = padCount ? ` (${padCount} of ${ch.terms.length} terms read padding)` : '';
-    lines.push(`input channel ${ch.c}: ${terms || '(no terms)'} = ${formatNumber(ch.sum)}${padNote}`);
+    const line = t('input channel {0}: {1} = {2}', ch.c, terms || t('(no terms)'), formatNumber(ch.sum));
+    lines.push(padCount ? `${line} ${t('({0} of {1} terms read padding)', padCount, ch.terms.length)}` : line);
   }
   const sums = e.channels.map((c) => c.sum);
   const sum = sums.reduce((a, b) => a + b, 0);
-  if (e.channels.length > 1) lines.push(`sum over ${e.channels.length} input channels: ${sums.map(v).join(' + ')} = ${formatNumber(sum)}`);
-  if (info.hasBias) lines.push(`+ bias ${v(e.bias)} = ${formatNumber(e.total)}`);
-  else lines.push(`no bias: output = ${formatNumber(e.total)}`);
+  if (e.channels.length > 1) lines.push(t('sum over {0} input channels: {1} = {2}', e.channels.length, sums.map(v).join(' + '), formatNumber(sum)));
+  if (info.hasBias) lines.push(t('+ bias {0} = {1}', v(e.bias), formatNumber(e.total)));
+  else lines.push(t('no bias: output = {0}', formatNumber(e.total)));
   return lines;
 }
 
@@ -300,7 +302,7 @@ function poolLines(e: PoolElementExplanation): string[] {
   const inside = e.taps.filter((t) => !t.padded);
   const values = inside.map((t) => formatNumber(t.inputValue));
   const padded = e.taps.length - inside.length;
-  const padNote = padded ? ` (${padded} padded taps${e.reduction === 'max' ? ' are −∞ and never win' : ''})` : '';
+  const padNote = padded ? ` ${e.reduction === 'max' ? t('({0} padded taps are −∞ and never win)', padded) : t('({0} padded taps)', padded)}` : '';
   if (e.reduction === 'max') return [`max(${values.join(', ')}) = ${formatNumber(e.value)}${padNote}`];
   return [`(${values.join(' + ')}) / ${formatNumber(e.divisor ?? inside.length)} = ${formatNumber(e.value)}${padNote}`];
 }
@@ -310,31 +312,31 @@ function costTable(view: ResultView, info: ConvInfo): HTMLElement {
   const rows: [string, string][] = [];
   const pool = info.op === 'max_pool2d' || info.op === 'avg_pool2d';
   if (pool) {
-    rows.push([`${c.reductionLabel || 'operations'}`, formatCount(c.reductionOps)]);
+    rows.push([c.reductionLabel || t('operations'), formatCount(c.reductionOps)]);
   } else {
     const taps = `${info.kernelHeight}·${info.kernelWidth}`;
     const macsFormula =
       info.op === 'conv_transpose2d'
         ? `N·C_in·H·W·(C_out/groups)·kH·kW = ${info.batch}·${info.inChannels}·${info.inHeight}·${info.inWidth}·${info.outChannelsPerGroup}·${taps}`
         : `N·C_out·H_out·W_out·(C_in/groups)·kH·kW = ${info.batch}·${info.outChannels}·${info.outHeight}·${info.outWidth}·${info.inChannelsPerGroup}·${taps}`;
-    rows.push(['Multiply-adds (MACs)', `${formatCount(c.macs)}  (${macsFormula})`]);
-    rows.push(['FLOPs (a multiply and an add each: 2·MACs)', formatCount(c.flops)]);
-    rows.push(['Bias additions (counted apart)', formatCount(c.biasAdds)]);
+    rows.push([t('Multiply-adds (MACs)'), `${formatCount(c.macs)}  (${macsFormula})`]);
+    rows.push([t('FLOPs (a multiply and an add each: 2·MACs)'), formatCount(c.flops)]);
+    rows.push([t('Bias additions (counted apart)'), formatCount(c.biasAdds)]);
   }
-  rows.push(['Parameters', `${formatCount(c.params)}  (weights ${formatCount(c.weightParams)} + bias ${formatCount(c.biasParams)})`]);
-  rows.push(['Memory', `input ${bytes(c.inputBytes)}, output ${bytes(c.outputBytes)}, weights ${bytes(c.weightBytes)}`]);
-  rows.push(['Arithmetic intensity', `${formatNumber(c.arithmeticIntensity)} FLOPs per byte`]);
+  rows.push([t('Parameters'), t('{0}  (weights {1} + bias {2})', formatCount(c.params), formatCount(c.weightParams), formatCount(c.biasParams))]);
+  rows.push([t('Memory'), t('input {0}, output {1}, weights {2}', bytes(c.inputBytes), bytes(c.outputBytes), bytes(c.weightBytes))]);
+  rows.push([t('Arithmetic intensity'), t('{0} FLOPs per byte', formatNumber(c.arithmeticIntensity))]);
   const tput = (v: number) => `${formatNumber(v / 1e12)} TFLOP/s`;
   if (pool) {
-    rows.push([`Time on a CPU at ${tput(c.cpuFlopsPerSecond)}`, formatDuration(c.cpuSeconds)]);
-    rows.push([`Time on a GPU at ${tput(c.gpuFlopsPerSecond)}`, formatDuration(c.gpuSeconds)]);
+    rows.push([t('Time on a CPU at {0}', tput(c.cpuFlopsPerSecond)), formatDuration(c.cpuSeconds)]);
+    rows.push([t('Time on a GPU at {0}', tput(c.gpuFlopsPerSecond)), formatDuration(c.gpuSeconds)]);
   } else {
     // Both conventions: the seeds count a multiply-add as one operation; FLOP counts give twice the time.
-    const both = (rate: number) => `${formatDuration(c.macs / rate)} counting MACs (one op per multiply-add) · ${formatDuration(c.flops / rate)} counting FLOPs (2 per multiply-add)`;
-    rows.push([`Time on a CPU at ${tput(c.cpuFlopsPerSecond)}`, both(c.cpuFlopsPerSecond)]);
-    rows.push([`Time on a GPU at ${tput(c.gpuFlopsPerSecond)}`, both(c.gpuFlopsPerSecond)]);
+    const both = (rate: number) => t('{0} counting MACs (one op per multiply-add) · {1} counting FLOPs (2 per multiply-add)', formatDuration(c.macs / rate), formatDuration(c.flops / rate));
+    rows.push([t('Time on a CPU at {0}', tput(c.cpuFlopsPerSecond)), both(c.cpuFlopsPerSecond)]);
+    rows.push([t('Time on a GPU at {0}', tput(c.gpuFlopsPerSecond)), both(c.gpuFlopsPerSecond)]);
   }
-  const table = el('table', { class: 'cost-table' }, el('caption', { class: 'sr-only' }, `Cost of ${view.title}`));
+  const table = el('table', { class: 'cost-table' }, el('caption', { class: 'sr-only' }, t('Cost of {0}', view.title)));
   const body = el('tbody');
   for (const [k, v] of rows) body.append(el('tr', null, el('th', { scope: 'row' }, k), el('td', { class: 'mono' }, v)));
   table.append(body);

@@ -6,7 +6,7 @@
  */
 import { corr2dMultiInOut1x1, tensor } from '../../../src/engine';
 import { el, formatNumber } from '../../common/dom';
-import { t } from '../l10n';
+import { t } from '../../common/l10n';
 import { MapView } from '../mapview';
 import type { PlaygroundState } from '../state';
 import { absMax, type Computed, type View } from './context';

@@ -7,7 +7,7 @@
  */
 import { convCost, convInfo, formatCount, formatDuration, outputSizeFormula, timeAt, type ConvInfo } from '../../../src/engine';
 import { el } from '../../common/dom';
-import { t } from '../l10n';
+import { t } from '../../common/l10n';
 import type { CostState } from '../state';
 import type { Computed, View } from './context';
 

@@ -6,7 +6,7 @@
  */
 import { cast, tensor, type Tensor } from '../../../src/engine';
 import { el, formatNumber } from '../../common/dom';
-import { t } from '../l10n';
+import { t } from '../../common/l10n';
 import { PATTERNS } from '../presets';
 import { DEFAULT_PARAMS, IMAGE_MAX_SIDE, type ImageState, type Params } from '../state';
 import type { Computed } from './context';

@@ -18,7 +18,7 @@ import {
 import { corr2d, tensor } from '../../../src/engine';
 import type { WireTensor } from '../../../src/protocol';
 import { el, formatNumber } from '../../common/dom';
-import { t } from '../l10n';
+import { t } from '../../common/l10n';
 import type { LearnRun } from '../learn';
 import { MapView } from '../mapview';
 import { edgeImage, type LearnState } from '../state';

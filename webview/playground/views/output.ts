@@ -5,7 +5,7 @@
 import { outputSizeFormula } from '../../../src/engine';
 import { el, formatNumber } from '../../common/dom';
 import { ExplainPanel } from '../explain';
-import { t } from '../l10n';
+import { t } from '../../common/l10n';
 import { MapView, type Mark } from '../mapview';
 import { absMax, explainSource, type Computed, type View } from './context';
 

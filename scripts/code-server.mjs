@@ -265,9 +265,9 @@ export const quietSettings = {
  * `exit` resolves when the server ends, however it ends.
  * Folders not given are made in a temporary folder that `stop()` removes.
  * @param {{workspace: string, env?: Record<string,string>, port?: number, userDataDir?: string,
- *          extensionsDir?: string, settings?: Record<string, unknown>, log?: (s: string) => void}} options
+ *          extensionsDir?: string, settings?: Record<string, unknown>, locale?: string, log?: (s: string) => void}} options
  */
-export async function startCodeServer({ workspace, env = {}, port, userDataDir, extensionsDir, settings = {}, log = console.log }) {
+export async function startCodeServer({ workspace, env = {}, port, userDataDir, extensionsDir, settings = {}, locale, log = console.log }) {
   const dir = await ensureCodeServer({ log });
   port ??= await freePort();
   const home = mkdtempSync(join(tmpdir(), 'conv-lens-code-server-'));
@@ -285,7 +285,10 @@ export async function startCodeServer({ workspace, env = {}, port, userDataDir, 
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
     '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
     // Its own config file: otherwise code-server writes one (with a password) in ~/.config.
-    '--config', join(home, 'config.yaml'), workspace,
+    '--config', join(home, 'config.yaml'),
+    // The display language (vscode.env.language), e.g. zh-cn: the extension's own bundle then applies.
+    ...(locale ? ['--locale', locale] : []),
+    workspace,
   ];
   // detached: its own process group, so stop() can end the server and every child it spawned.
   const child = spawn(process.execPath, args, {

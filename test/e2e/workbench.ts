@@ -31,8 +31,10 @@ interface CodeServerModule {
   startCodeServer(o: {
     workspace: string;
     extensionsDir?: string;
+    userDataDir?: string;
     settings?: Record<string, unknown>;
     env?: Record<string, string>;
+    locale?: string;
     log?: (s: string) => void;
   }): Promise<{ port: number; url: string; pid: number; logTail(): string; stop(): Promise<void> }>;
   workbenchUrl(o: { port: number; folder: string; extensionDevelopmentPath?: string }): string;
@@ -56,6 +58,10 @@ export interface WorkbenchOptions {
   /** User settings on top of the quiet defaults. */
   settings?: Record<string, unknown>;
   viewport?: { width: number; height: number };
+  /** VS Code's display language (`--locale`), e.g. `zh-cn` (it needs a language pack for it in `extensionsDir`). */
+  locale?: string;
+  /** code-server's user-data folder (default: a temporary one). */
+  userDataDir?: string;
 }
 
 /** Where the mouse rests: the first occurrence of a text in the visible editor lines, or a 1-based line and column. */
@@ -138,6 +144,8 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
   const server = await cs.startCodeServer({
     workspace: folder,
     extensionsDir: options.extensionsDir,
+    locale: options.locale,
+    userDataDir: options.userDataDir,
     // A short hover delay keeps hover tests quick; nothing else differs from a user's defaults.
     settings: { 'editor.hover.delay': 150, ...options.settings },
     log: () => {},

@@ -20,6 +20,7 @@ import {
 import type { LayerReport } from './layers';
 import { indexShape, type IndexPart } from './shapes';
 import { tensorValue } from './values';
+import { findBareMatrices } from './bareMatrix';
 
 export type { ItemKind } from './calls';
 
@@ -1098,7 +1099,14 @@ function stringContent(token: string): string {
  * Never throws on any input.
  */
 export function scanDocument(text: string, options: ScanOptions = {}): ScanResult {
-  return new DocumentScanner(text, options).run();
+  const result = new DocumentScanner(text, options).run();
+  // Bare rows of numbers in notes' text blocks: not expressions, so found apart, where nothing else is.
+  const bare = findBareMatrices(text, result.items);
+  if (bare.length > 0) {
+    result.items.push(...bare);
+    result.items.sort(byPlace);
+  }
+  return result;
 }
 
 /** Scans notebook cells in order, each seeing the names bound by the cells before it. */

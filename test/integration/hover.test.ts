@@ -192,4 +192,14 @@ describe('Hover shape hints (integration)', function () {
     assert.match(await hoverText(doc, 'K.shape'), /shape \(1, 2\)/);
     assert.match(await hoverText(doc, 'torch.Size'), /torch\.Size: shape \(1, 2\)/);
   });
+
+  it('bare rows of numbers in a note\'s text block hover as a matrix, channels side by side as C×H×W', async () => {
+    const doc = await openText('卷积核为\n\n```text\n0  1  0\n1 -4  1\n0  1  0\n```\n\n```text\n通道1      通道2\n0 1 2      1 2 3\n3 4 5      4 5 6\n6 7 8      7 8 9\n```\n', 'markdown');
+    const laplacian = await hoverText(doc, '-4');
+    assert.match(laplacian, /shape \(3, 3\)/);
+    assert.match(laplacian, /min -4/);
+    const channels = await hoverText(doc, '4 5 6');
+    assert.match(channels, /shape \(2, 3, 3\)/);
+    assert.match(channels, /2 channels of 3×3/);
+  });
 });

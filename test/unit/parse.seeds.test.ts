@@ -74,10 +74,14 @@ const EXPECTED: Record<string, Expected[]> = {
     ['layer', 99, [2, 3, 3], { weight: [2, 3, 1, 1], output: [2, 3, 3] }],
   ],
   '004': [
+    ['printed', 21, [3, 3]], // the Laplacian as bare rows in a ```text fence
     ['layer', 36, null, { weight: [1, 1, 3, 3], output: null, params: 9 }], // bias=False
     ['literal', 37, [1, 1, 3, 3]],
     ['literal', 42, [1, 1, 5, 5]],
     ['printed', 51, [3, 3]], // NumPy's bare print of the output feature map
+    ['printed', 100, [3, 3]], // 输入数据(X), bare rows
+    ['printed', 106, [3, 3]], // 滤波器(卷积核) K, bare rows
+    ['printed', 125, [2, 2]], // 最终的特征图 Y: 19 25 / 37 43
     ['literal', 141, [1, 1, 3, 3]],
     ['literal', 146, [1, 1, 2, 2]],
     ['layer', 151, [1, 1, 2, 2], { weight: [1, 1, 2, 2], output: [1, 1, 2, 2] }],
@@ -109,6 +113,8 @@ const EXPECTED: Record<string, Expected[]> = {
     ['printed', 462, [1, 1, 6, 6]],
     ['printed', 462, [1, 1, 8, 8]],
     ['printed', 462, [1, 1, 3, 3]],
+    ['printed', 482, [2, 3, 3]], // 通道1 通道2 side by side: two channels of 3×3
+    ['printed', 489, [2, 2, 2]], // the kernel's two channels side by side
     ['constructor', 520, null], // torch.randn(out_channels, in_channels, *kernel_size)
     ['constructor', 521, null],
     ['layer', 525, null, unknownLayer],

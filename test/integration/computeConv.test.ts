@@ -162,6 +162,15 @@ describe('Compute Conv (integration)', function () {
     assert.deepEqual(o.output, [19, 25, 37, 43]);
   });
 
+  it('seed 004: the two channels written side by side as bare rows (通道1 通道2) and the kernel below give the prose\'s sum map', async () => {
+    const editor = await open(SEED_004);
+    const first = lineOf(editor, '0 1 2      1 2 3');
+    selectLines(editor, first - 1, lineOf(editor, '2 3        3 4', first));
+    const o = ok(await run({ params: '' }));
+    assert.deepEqual(o.outputShape, [2, 2], 'C×H×W ⋆ C_in×kH×kW: one output channel');
+    assert.deepEqual(o.output, [56, 72, 104, 120]); // S16: the prose's hand sum (128, 224) is wrong; this is what it prints
+  });
+
   it('seed 004 S11: [[50, 66], [98, 114]]', async () => {
     const editor = await open(SEED_004);
     const first = lineOf(editor, 'X = torch.tensor([[[1, 2, 3], [4, 5, 6], [7, 8, 9]],');

@@ -178,7 +178,7 @@ function render(view: ResultView, canOpenPlayground: boolean): void {
       const e = explainElement(info, input, weight, bias, { n: 0, o, y, x });
       // Indexed as the user's output is shaped: [y, x], [o, y, x] or [n, o, y, x].
       const index = [0, o, y, x].slice(4 - view.output.shape.length);
-      heading = `Output[${index.join(', ')}] = ${formatNumber('total' in e ? e.total : e.value)}`;
+      heading = t('Output[{0}] = {1}', index.join(', '), formatNumber('total' in e ? e.total : e.value));
       lines = 'channels' in e ? convLines(e, info) : poolLines(e);
     } catch (err) {
       heading = t('This cell cannot be explained');

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { codeServer, openWorkbench, repoRoot, type Workbench } from './workbench';
+import { join } from 'node:path';
+import { codeServer, lineOf, openWorkbench, repoRoot, seedsFolder, type Workbench } from './workbench';
 
 /**
  * With VS Code's display language set to Simplified Chinese (`--locale zh-cn`), as many of the
@@ -13,14 +13,8 @@ import { codeServer, openWorkbench, repoRoot, type Workbench } from './workbench
  * declares zh-cn and translates nothing (test/e2e/fixtures/zh-cn-language-pack): VS Code's own
  * texts stay English, the extension's follow its zh-cn bundle.
  */
-const SEED_000 = resolve(repoRoot, '..', 'shared', 'samples', 'seeds', '000_1851ee3647675e19.txt');
+const SEED_000 = join(seedsFolder, '000_1851ee3647675e19.txt');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function lineOf(file: string, text: string, from = 1): number {
-  const lines = readFileSync(file, 'utf8').split('\n');
-  for (let i = from - 1; i < lines.length; i++) if (lines[i].includes(text)) return i + 1;
-  throw new Error(`"${text}" is not in ${file}`);
-}
 
 describe('Simplified Chinese display language (e2e)', function () {
   this.timeout(240_000);

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { openWorkbench, repoRoot, type Workbench } from './workbench';
+import { lineOf, openWorkbench, seedsFolder, type Workbench } from './workbench';
 
 /**
  * "Conv Lens: Compute Conv" driven the way a user drives it, in the real VS Code (code-server +
@@ -11,16 +11,8 @@ import { openWorkbench, repoRoot, type Workbench } from './workbench';
  * result panel (values, partial maps, a clicked cell's arithmetic), "Insert as comment" and its
  * undo, the messages for bad selections, a reload, and a large input's cancellable progress.
  */
-const SEEDS = resolve(repoRoot, '..', 'shared', 'samples', 'seeds');
-const SEED_000 = `${SEEDS}/000_1851ee3647675e19.txt`;
-const SEED_004 = `${SEEDS}/004_cbc10fd85e36d5fe.txt`;
-
-/** The 1-based line of the first line of `file` containing `text` (from `from` on). */
-function lineOf(file: string, text: string, from = 1): number {
-  const lines = readFileSync(file, 'utf8').split('\n');
-  for (let i = from - 1; i < lines.length; i++) if (lines[i].includes(text)) return i + 1;
-  throw new Error(`"${text}" is not in ${file}`);
-}
+const SEED_000 = join(seedsFolder, '000_1851ee3647675e19.txt');
+const SEED_004 = join(seedsFolder, '004_cbc10fd85e36d5fe.txt');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -154,6 +146,14 @@ describe('Compute Conv (e2e)', function () {
     return wb.webviewFrame(async (f) => (await f.locator('#output pre').textContent({ timeout: 500 }).catch(() => ''))?.includes(text) ?? false);
   }
 
+  /** Opens `file`, selects lines `first`…`last`, runs Compute Conv from the palette and accepts "Compute". */
+  async function computeLines(file: string, first: number, last: number): Promise<void> {
+    await wb.openFile(file);
+    await selectLines(first, last);
+    await g.computeFromPalette();
+    await g.acceptQuickPick('Compute Conv', 'Compute');
+  }
+
   /** The numbers of a heatmap's table, row by row. */
   async function tableValues(frame: Frame, selector: string): Promise<number[][][]> {
     return frame.$$eval(selector, (tables) =>
@@ -162,11 +162,8 @@ describe('Compute Conv (e2e)', function () {
   }
 
   it('seed 000: X and K from the palette give [[56, 72], [104, 120]], the partial maps, and the arithmetic of a clicked cell', async () => {
-    await wb.openFile(SEED_000);
     const x = lineOf(SEED_000, 'X = torch.tensor(');
-    await selectLines(x, lineOf(SEED_000, 'K = torch.tensor(', x));
-    await g.computeFromPalette();
-    await g.acceptQuickPick('Compute Conv', 'Compute');
+    await computeLines(SEED_000, x, lineOf(SEED_000, 'K = torch.tensor(', x));
     const panel = await resultPanel('56.');
     assert.match((await panel.locator('#output pre').textContent()) ?? '', /^tensor\(\[\[ *56\., +72\.\],\s+\[104\., 120\.\]\]\)$/);
     assert.deepEqual(await tableValues(panel, '#output .heatmap table'), [[[56, 72], [104, 120]]]);
@@ -186,11 +183,8 @@ describe('Compute Conv (e2e)', function () {
   });
 
   it('the output cells work from the keyboard, with a table behind each heatmap for screen readers', async () => {
-    await wb.openFile(SEED_000);
     const x = lineOf(SEED_000, 'X = torch.tensor(');
-    await selectLines(x, lineOf(SEED_000, 'K = torch.tensor(', x));
-    await g.computeFromPalette();
-    await g.acceptQuickPick('Compute Conv', 'Compute');
+    await computeLines(SEED_000, x, lineOf(SEED_000, 'K = torch.tensor(', x));
     const panel = await resultPanel('56.');
     assert.equal(await panel.locator('#output table[role="grid"] caption').first().textContent(), 'Output');
     await panel.focus('#output td[data-y="0"][data-x="0"]');
@@ -226,11 +220,8 @@ describe('Compute Conv (e2e)', function () {
   });
 
   it('seed 004 S11: [[50, 66], [98, 114]]', async () => {
-    await wb.openFile(SEED_004);
     const first = lineOf(SEED_004, 'X = torch.tensor([[[1, 2, 3], [4, 5, 6], [7, 8, 9]],');
-    await selectLines(first, lineOf(SEED_004, '[[0, 1], [2, 3]]], dtype=torch.float32)', first));
-    await g.computeFromPalette();
-    await g.acceptQuickPick('Compute Conv', 'Compute');
+    await computeLines(SEED_004, first, lineOf(SEED_004, '[[0, 1], [2, 3]]], dtype=torch.float32)', first));
     const panel = await resultPanel('50.');
     assert.deepEqual(await tableValues(panel, '#output .heatmap table'), [[[50, 66], [98, 114]]]);
   });
@@ -238,10 +229,7 @@ describe('Compute Conv (e2e)', function () {
   it('"Insert as comment" adds one comment block below the selection, and one undo removes it', async () => {
     const file = join(scratch, 'insert.py');
     writeFileSync(file, 'import torch\nX = torch.tensor([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0]])\nK = torch.tensor([[0.0, 1.0], [2.0, 3.0]])\nprint(X)\n');
-    await wb.openFile(file);
-    await selectLines(2, 3);
-    await g.computeFromPalette();
-    await g.acceptQuickPick('Compute Conv', 'Compute');
+    await computeLines(file, 2, 3);
     const panel = await resultPanel('19.');
     await panel.click('vscode-button:has-text("Insert as comment")');
     const expected = [
@@ -351,11 +339,8 @@ describe('Compute Conv (e2e)', function () {
   });
 
   it('the panel comes back after the window reloads (serializer), computed again', async () => {
-    await wb.openFile(SEED_000);
     const x = lineOf(SEED_000, 'X = torch.tensor(');
-    await selectLines(x, lineOf(SEED_000, 'K = torch.tensor(', x));
-    await g.computeFromPalette();
-    await g.acceptQuickPick('Compute Conv', 'Compute');
+    await computeLines(SEED_000, x, lineOf(SEED_000, 'K = torch.tensor(', x));
     await resultPanel('56.');
     await g.reloadWindow();
     const panel = await resultPanel('56.');
@@ -365,10 +350,7 @@ describe('Compute Conv (e2e)', function () {
   it('a large input computes off the extension host, with a progress notification that cancels', async () => {
     const file = join(scratch, 'large.py');
     writeFileSync(file, 'import torch\nX = torch.ones(1, 32, 128, 128, dtype=torch.float64)\nK = torch.ones(64, 32, 5, 5, dtype=torch.float64)\n');
-    await wb.openFile(file);
-    await selectLines(2, 3);
-    await g.computeFromPalette();
-    await g.acceptQuickPick('Compute Conv', 'Compute');
+    await computeLines(file, 2, 3);
     const cancel = page.locator('.notification-toast:has-text("Conv Lens: computing conv2d(X, K)") .monaco-button:has-text("Cancel")');
     await cancel.waitFor({ timeout: 20_000 });
     await page.waitForTimeout(400); // the toast fades in

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { sharedWorkbench, repoRoot, samplesFolder, type Workbench } from './workbench';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { findInFile, sharedWorkbench, samplesFolder, seedsFolder, type Workbench } from './workbench';
 
 /** The first slice seen as a user sees it: the mouse rests on a tensor literal, the hover shows its shape. */
 describe('Hover in the workbench (e2e)', function () {
@@ -35,20 +35,10 @@ describe('Hover in the workbench (e2e)', function () {
  * Issue 4's shape hints in the real workbench: the seeds (../shared/samples/seeds, opened by their
  * absolute path through Quick Open) and a layer applied to a known input.
  */
-const SEEDS = resolve(repoRoot, '..', 'shared', 'samples', 'seeds');
-const SEED_000 = join(SEEDS, '000_1851ee3647675e19.txt');
-const SEED_002 = join(SEEDS, '002_2971e7f3bee1baf7.txt');
+const SEED_000 = join(seedsFolder, '000_1851ee3647675e19.txt');
+const SEED_002 = join(seedsFolder, '002_2971e7f3bee1baf7.txt');
 const SAMPLE = join(samplesFolder, 'multi_channels.py');
 
-/** 1-based line and column of the first `text` in `file` at or after line `from`, plus `delta` columns. */
-function find(file: string, text: string, from = 1, delta = 0): { line: number; column: number } {
-  const lines = readFileSync(file, 'utf8').split('\n');
-  for (let i = from - 1; i < lines.length; i++) {
-    const c = lines[i].indexOf(text);
-    if (c >= 0) return { line: i + 1, column: c + 1 + delta };
-  }
-  throw new Error(`"${text}" is not in ${file}`);
-}
 
 describe('Hover shape hints on the seeds and on layers (e2e)', function () {
   this.timeout(240_000);
@@ -60,15 +50,15 @@ describe('Hover shape hints on the seeds and on layers (e2e)', function () {
 
   it("seed 000: X shows (2, 3, 3), K (2, 2, 2), the printed result of corr2d_multi_in_out (3, 2, 2)", async () => {
     await wb.openFile(SEED_000);
-    const x = find(SEED_000, 'X = torch.tensor(');
+    const x = findInFile(SEED_000, 'X = torch.tensor(');
     const onX = await wb.hoverAt(x);
     await wb.screenshot('hover-seed-000-X');
     assert.match(onX, /shape \(2, 3, 3\)/, onX);
     assert.match(onX, /C×H×W: 2 channels of 3×3/, onX);
-    const onK = await wb.hoverAt(find(SEED_000, 'K = torch.tensor(', x.line));
+    const onK = await wb.hoverAt(findInFile(SEED_000, 'K = torch.tensor(', x.line));
     assert.match(onK, /shape \(2, 2, 2\)/, onK);
-    const call = find(SEED_000, 'corr2d_multi_in_out(X, K)', find(SEED_000, 'K.shape').line);
-    const onPrinted = await wb.hoverAt(find(SEED_000, 'tensor([[[ 56.', call.line));
+    const call = findInFile(SEED_000, 'corr2d_multi_in_out(X, K)', findInFile(SEED_000, 'K.shape').line);
+    const onPrinted = await wb.hoverAt(findInFile(SEED_000, 'tensor([[[ 56.', call.line));
     await wb.screenshot('hover-seed-000-printed');
     assert.match(onPrinted, /printed tensor/, onPrinted);
     assert.match(onPrinted, /shape \(3, 2, 2\)/, onPrinted);
@@ -76,7 +66,7 @@ describe('Hover shape hints on the seeds and on layers (e2e)', function () {
 
   it('seed 002: nn.Conv2d(1, 1, kernel_size=(3, 5), padding=(0, 1), stride=(3,4)) shows the weight shape and the output-size formula', async () => {
     await wb.openFile(SEED_002);
-    const text = await wb.hoverAt(find(SEED_002, 'nn.Conv2d(1, 1, kernel_size=(3, 5)', 1, 3));
+    const text = await wb.hoverAt(findInFile(SEED_002, 'nn.Conv2d(1, 1, kernel_size=(3, 5)', 1, 3));
     await wb.screenshot('hover-seed-002-conv2d');
     assert.match(text, /weight \(1, 1, 3, 5\)/, text);
     assert.match(text, /H_out = floor\(\(H_in \+ 0 \+ 0 − 1·\(3 − 1\) − 1\) \/ 3\) \+ 1/, text);
@@ -85,7 +75,7 @@ describe('Hover shape hints on the seeds and on layers (e2e)', function () {
 
   it('samples/multi_channels.py: the layer applied to an 8×8 image shows its 2×2 output', async () => {
     await wb.openFile(SAMPLE);
-    const text = await wb.hoverAt(find(SAMPLE, 'nn.Conv2d(1, 1, kernel_size=(3, 5)', 1, 3));
+    const text = await wb.hoverAt(findInFile(SAMPLE, 'nn.Conv2d(1, 1, kernel_size=(3, 5)', 1, 3));
     await wb.screenshot('hover-applied-conv2d');
     assert.match(text, /weight \(1, 1, 3, 5\)/, text);
     assert.match(text, /input \(1, 1, 8, 8\) \(applied at line \d+\) → output \(1, 1, 2, 2\)/, text);

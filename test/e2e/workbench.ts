@@ -11,7 +11,7 @@
  * close it in an `after` hook. Every workbench still open when the run ends is closed here, by the
  * process ids it started (test/harness/e2e.mjs also does so on Ctrl+C).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
@@ -25,6 +25,21 @@ function findRepoRoot(): string {
 }
 export const repoRoot = findRepoRoot();
 export const samplesFolder = join(repoRoot, 'samples');
+/** The shared seed notes, beside the checkout (read-only). */
+export const seedsFolder = join(repoRoot, '..', 'shared', 'samples', 'seeds');
+
+/** 1-based line and column of the first `text` in `file` at or after line `from`, plus `delta` columns. */
+export function findInFile(file: string, text: string, from = 1, delta = 0): { line: number; column: number } {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  for (let i = from - 1; i < lines.length; i++) {
+    const c = lines[i].indexOf(text);
+    if (c >= 0) return { line: i + 1, column: c + 1 + delta };
+  }
+  throw new Error(`"${text}" is not in ${file}`);
+}
+
+/** The 1-based line of the first line of `file` containing `text` (from line `from` on). */
+export const lineOf = (file: string, text: string, from = 1): number => findInFile(file, text, from).line;
 
 /** What this fixture uses of scripts/code-server.mjs (loaded at run time: it is an ES module). */
 interface CodeServerModule {

@@ -77,7 +77,7 @@ export interface ResolvedJob {
  */
 export function resolveJob(job: ComputeJob): ResolvedJob {
   const { params: p } = job;
-  const { nchw, reading: inputReading } = readInput(job.input.tensor, `the input ${job.input.name}`);
+  const { nchw, reading: inputReading } = readInput(job.input.tensor, t('the input {0}', job.input.name));
   // PyTorch needs one dtype for all operands; the input's decides (float32 for torch.tensor([1.0])).
   const dtype = nchw.dtype;
   const readings = [t('{0}: shape {1} read as {2} ({3})', job.input.name, shapeText(job.input.tensor.shape), inputReading, describeInput(nchw.shape))];
@@ -91,7 +91,7 @@ export function resolveJob(job: ComputeJob): ResolvedJob {
     if (job.bias) notes.push(t('{0} has no bias: {1} was not used.', p.op, job.bias.name));
     info = poolInfo(p.op as 'max_pool2d' | 'avg_pool2d', nchw.shape, poolOptions(p));
   } else {
-    if (!job.kernel) throw new ReadingError(`${p.op} needs a kernel: select the input and the kernel, or pick a kernel`);
+    if (!job.kernel) throw new ReadingError(t('{0} needs a kernel: select the input and the kernel, or pick a kernel', p.op));
     const k = readKernel(job.kernel.tensor, job.input.tensor, inputReading, p.op, p.groups);
     weight = cast(k.weight, dtype);
     singleOutput = k.singleOutput;
@@ -134,7 +134,7 @@ const convOptions = (p: ComputeParams) => ({
 });
 
 function transposeOptions(p: ComputeParams) {
-  if (typeof p.padding === 'string') throw new ReadingError(`conv_transpose2d takes a number or a pair as padding, not '${p.padding}'`);
+  if (typeof p.padding === 'string') throw new ReadingError(t("conv_transpose2d takes a number or a pair as padding, not '{0}'", p.padding));
   return { stride: p.stride ?? 1, padding: p.padding, outputPadding: p.outputPadding, dilation: p.dilation, groups: p.groups };
 }
 

@@ -5,6 +5,7 @@
  * C_out×C_in×kH×kW; every reading is stated in the result, so nothing is guessed silently.
  * Pure: no vscode, no Node.
  */
+import * as l10n from '@vscode/l10n';
 import { reshape, type Tensor } from '../engine/tensor';
 import { isPool, type ComputeOp } from './params';
 
@@ -87,13 +88,13 @@ export interface ReadInput {
 }
 
 /** Reads an input as NCHW: H×W is one channel, C×H×W one image, N×C×H×W a batch. */
-export function readInput(t: Tensor, what = 'the input'): ReadInput {
+export function readInput(t: Tensor, what = l10n.t('the input')): ReadInput {
   const s = t.shape;
   if (s.length === 2) return { nchw: reshape(t, [1, 1, s[0], s[1]]), reading: 'H×W' };
   if (s.length === 3) return { nchw: reshape(t, [1, s[0], s[1], s[2]]), reading: 'C×H×W' };
   if (s.length === 4) return { nchw: t, reading: 'N×C×H×W' };
   throw new ReadingError(
-    `${what} has shape ${shapeText(s)} (${s.length}-D), but a 2-D conv or pool needs H×W, C×H×W or N×C×H×W`,
+    l10n.t('{0} has shape {1} ({2}-D), but a 2-D conv or pool needs H×W, C×H×W or N×C×H×W', what, shapeText(s), s.length),
   );
 }
 
@@ -113,7 +114,6 @@ export interface ReadKernel {
 export function readKernel(t: Tensor, input: Tensor, inputReading: InputReading, op: ComputeOp, groups: number): ReadKernel {
   const s = t.shape;
   const inChannels = readInput(input).nchw.shape[1];
-  const inputSays = `the input has ${inChannels} channel${inChannels === 1 ? '' : 's'} (read as ${inputReading}, shape ${shapeText(input.shape)})`;
   const transpose = op === 'conv_transpose2d';
   let weight: Tensor;
   let reading: KernelReading;
@@ -132,18 +132,23 @@ export function readKernel(t: Tensor, input: Tensor, inputReading: InputReading,
     reading = transpose ? 'C_in×C_out×kH×kW' : 'C_out×C_in×kH×kW';
     kernelChannels = transpose ? s[0] : s[1] * groups;
   } else {
-    throw new ReadingError(`the kernel has shape ${shapeText(s)} (${s.length}-D), but a kernel is kH×kW, C_in×kH×kW or C_out×C_in×kH×kW`);
+    throw new ReadingError(l10n.t('the kernel has shape {0} ({1}-D), but a kernel is kH×kW, C_in×kH×kW or C_out×C_in×kH×kW', shapeText(s), s.length));
   }
   if (s.length < 4 && groups !== 1) {
-    throw new ReadingError(`groups=${groups} needs a 4-D kernel (C_out×C_in/groups×kH×kW); the kernel has shape ${shapeText(s)} (read as ${reading})`);
+    throw new ReadingError(l10n.t('groups={0} needs a 4-D kernel (C_out×C_in/groups×kH×kW); the kernel has shape {1} (read as {2})', groups, shapeText(s), reading));
   }
   if (kernelChannels !== inChannels) {
-    const perGroup = s.length === 4 && !transpose && groups > 1 ? ` = ${s[1]} per group × ${groups} groups` : '';
-    throw new ReadingError(
-      `${inputSays} but the kernel has ${kernelChannels}${perGroup} (read as ${reading}, shape ${shapeText(s)})`,
-    );
+    const inputSays =
+      inChannels === 1
+        ? l10n.t('the input has 1 channel (read as {0}, shape {1})', inputReading, shapeText(input.shape))
+        : l10n.t('the input has {0} channels (read as {1}, shape {2})', inChannels, inputReading, shapeText(input.shape));
+    const kernelSays =
+      s.length === 4 && !transpose && groups > 1
+        ? l10n.t('but the kernel has {0} = {1} per group × {2} groups (read as {3}, shape {4})', kernelChannels, s[1], groups, reading, shapeText(s))
+        : l10n.t('but the kernel has {0} (read as {1}, shape {2})', kernelChannels, reading, shapeText(s));
+    throw new ReadingError(l10n.t('{0} {1}', inputSays, kernelSays));
   }
-  if (s.some((d) => d === 0)) throw new ReadingError(`the kernel has an empty axis (shape ${shapeText(s)})`);
+  if (s.some((d) => d === 0)) throw new ReadingError(l10n.t('the kernel has an empty axis (shape {0})', shapeText(s)));
   return { weight, reading, singleOutput: s.length < 4 };
 }
 
@@ -152,7 +157,9 @@ export function readBias(t: Tensor, outChannels: number): Tensor {
   const s = t.shape;
   if ((s.length === 1 && s[0] === outChannels) || (s.length === 0 && outChannels === 1)) return reshape(t, [outChannels]);
   throw new ReadingError(
-    `the bias has shape ${shapeText(s)} but the kernel has ${outChannels} output channel${outChannels === 1 ? '' : 's'}: a bias needs one value per output channel (shape [${outChannels}])`,
+    outChannels === 1
+      ? l10n.t('the bias has shape {0} but the kernel has 1 output channel: a bias needs one value per output channel (shape [1])', shapeText(s))
+      : l10n.t('the bias has shape {0} but the kernel has {1} output channels: a bias needs one value per output channel (shape [{1}])', shapeText(s), outChannels),
   );
 }
 

@@ -3,6 +3,7 @@
  * padding_mode=zeros, op=conv2d`, as a user types it in an input box. Python spellings are accepted
  * (`(1, 2)`, `'same'`, `True`), so a call's arguments can be pasted in. Pure: no vscode, no Node.
  */
+import { t } from '@vscode/l10n';
 
 export type ComputeOp = 'conv2d' | 'conv_transpose2d' | 'max_pool2d' | 'avg_pool2d';
 export type Pair = readonly [number, number];
@@ -80,32 +81,32 @@ function splitTopLevel(text: string): { part: string; offset: number }[] {
 
 function parseValue(raw: string): Value | string {
   const s = raw.trim();
-  if (s === '') return 'a value is missing';
+  if (s === '') return t('a value is missing');
   if (/^[-+]?\d+$/.test(s)) return { kind: 'number', value: Number(s) };
   const tuple = /^[([](.*)[)\]]$/.exec(s);
   if (tuple) {
     const items = tuple[1].split(',').map((x) => x.trim()).filter((x, i, all) => x !== '' || i < all.length - 1);
-    if (items.length === 0 || items.some((x) => !/^[-+]?\d+$/.test(x))) return `"${s}" is not a tuple of whole numbers`;
+    if (items.length === 0 || items.some((x) => !/^[-+]?\d+$/.test(x))) return t('"{0}" is not a tuple of whole numbers', s);
     return { kind: 'tuple', items: items.map(Number) };
   }
   const word = /^(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1$/.exec(s);
   if (word) return { kind: 'word', value: word[2] };
-  if (/^[-+]?\d*\.\d*$/.test(s)) return `"${s}" must be a whole number`;
-  return `"${s}" is not a number, a tuple or a word`;
+  if (/^[-+]?\d*\.\d*$/.test(s)) return t('"{0}" must be a whole number', s);
+  return t('"{0}" is not a number, a tuple or a word', s);
 }
 
 /** An int or a pair of ints, each at least `min`. */
 function pairOf(key: string, v: Value, min: number): Pair | string {
   const items = v.kind === 'number' ? [v.value, v.value] : v.kind === 'tuple' ? v.items : null;
-  if (!items || items.length !== 2) return `${key} must be a whole number or a pair such as (1, 2)`;
-  if (items.some((x) => x < min)) return `${key} must be at least ${min}`;
+  if (!items || items.length !== 2) return t('{0} must be a whole number or a pair such as (1, 2)', key);
+  if (items.some((x) => x < min)) return t('{0} must be at least {1}', key, min);
   return [items[0], items[1]];
 }
 
 function boolOf(key: string, v: Value): boolean | string {
   if (v.kind === 'word' && /^(true|false)$/i.test(v.value)) return v.value.toLowerCase() === 'true';
   if (v.kind === 'number' && (v.value === 0 || v.value === 1)) return v.value === 1;
-  return `${key} must be true or false`;
+  return t('{0} must be true or false', key);
 }
 
 /**
@@ -121,15 +122,15 @@ export function parseParams(text: string, base: ComputeParams = DEFAULT_PARAMS):
     if (part.trim() === '') continue; // an empty text, a trailing or doubled comma: harmless
     const eq = part.indexOf('=');
     const lead = part.length - part.trimStart().length;
-    if (eq < 0) return fail(`"${part.trim()}" should be key=value (for example stride=2)`, offset + lead, part.trim().length);
+    if (eq < 0) return fail(t('"{0}" should be key=value (for example stride=2)', part.trim()), offset + lead, part.trim().length);
     const key = part.slice(0, eq).trim().toLowerCase();
     const valueText = part.slice(eq + 1);
     const at = offset + eq + 1;
     const vlen = Math.max(1, valueText.length);
     if (!(KEYS as readonly string[]).includes(key)) {
-      return fail(`unknown parameter "${key}"; known: ${KEYS.join(', ')}`, offset + lead, eq - lead);
+      return fail(t('unknown parameter "{0}"; known: {1}', key, KEYS.join(', ')), offset + lead, eq - lead);
     }
-    if (seen.has(key)) return fail(`${key} is given twice`, offset + lead, eq - lead);
+    if (seen.has(key)) return fail(t('{0} is given twice', key), offset + lead, eq - lead);
     seen.add(key);
     const v = parseValue(valueText);
     if (typeof v === 'string') return fail(`${key}: ${v}`, at, vlen);
@@ -137,7 +138,7 @@ export function parseParams(text: string, base: ComputeParams = DEFAULT_PARAMS):
     switch (key) {
       case 'op':
         if (v.kind === 'word' && (OPS as readonly string[]).includes(v.value)) p.op = v.value as ComputeOp;
-        else problem = `op must be one of ${OPS.join(', ')}`;
+        else problem = t('op must be one of {0}', OPS.join(', '));
         break;
       case 'stride': {
         const r = pairOf(key, v, 1);
@@ -166,22 +167,22 @@ export function parseParams(text: string, base: ComputeParams = DEFAULT_PARAMS):
       case 'padding':
         if (v.kind === 'word') {
           if (v.value === 'same' || v.value === 'valid') p.padding = v.value;
-          else problem = `padding must be a number, a pair, four sides (top, bottom, left, right), 'same' or 'valid'`;
+          else problem = t("padding must be a number, a pair, four sides (top, bottom, left, right), 'same' or 'valid'");
         } else if (v.kind === 'number') {
-          if (v.value < 0) problem = 'padding must be at least 0';
+          if (v.value < 0) problem = t('padding must be at least 0');
           else p.padding = v.value;
         } else if (v.items.length === 2 || v.items.length === 4) {
-          if (v.items.some((x) => x < 0)) problem = 'padding must be at least 0';
+          if (v.items.some((x) => x < 0)) problem = t('padding must be at least 0');
           else p.padding = v.items.length === 2 ? [v.items[0], v.items[1]] : [v.items[0], v.items[1], v.items[2], v.items[3]];
-        } else problem = 'padding takes 1, 2 or 4 numbers (top, bottom, left, right)';
+        } else problem = t('padding takes 1, 2 or 4 numbers (top, bottom, left, right)');
         break;
       case 'groups':
         if (v.kind === 'number' && v.value >= 1) p.groups = v.value;
-        else problem = 'groups must be a whole number of at least 1';
+        else problem = t('groups must be a whole number of at least 1');
         break;
       case 'padding_mode':
         if (v.kind === 'word' && (MODES as readonly string[]).includes(v.value)) p.paddingMode = v.value as PaddingModeSpec;
-        else problem = `padding_mode must be one of ${MODES.join(', ')}`;
+        else problem = t('padding_mode must be one of {0}', MODES.join(', '));
         break;
       case 'convolution':
       case 'ceil_mode':
@@ -199,14 +200,14 @@ export function parseParams(text: string, base: ComputeParams = DEFAULT_PARAMS):
   // A stride from the base belongs to the base's op: a pool typed over conv defaults strides by its window.
   if (!seen.has('stride') && p.op !== base.op) p.stride = null;
   const whole = (message: string): ParamsResult => fail(message, 0, text.length);
-  if (isPool(p.op) && !p.kernelSize) return whole(`${p.op} needs kernel_size (for example kernel_size=2)`);
-  if (!isPool(p.op) && seen.has('kernel_size')) return whole(`kernel_size is for pools; ${p.op} takes its size from the kernel tensor`);
+  if (isPool(p.op) && !p.kernelSize) return whole(t('{0} needs kernel_size (for example kernel_size=2)', p.op));
+  if (!isPool(p.op) && seen.has('kernel_size')) return whole(t('kernel_size is for pools; {0} takes its size from the kernel tensor', p.op));
   const strideOne = !p.stride || (p.stride[0] === 1 && p.stride[1] === 1);
-  if (p.padding === 'same' && !strideOne) return whole(`padding='same' needs stride=1 (as in PyTorch)`);
-  if (p.padding === 'same' && p.op !== 'conv2d') return whole(`padding='same' is for conv2d only`);
-  if (p.op === 'avg_pool2d' && (p.dilation[0] !== 1 || p.dilation[1] !== 1)) return whole('avg_pool2d has no dilation (as in PyTorch)');
-  if (p.op !== 'conv2d' && p.convolution) return whole('convolution=true (the flipped kernel) is for conv2d only');
-  if (p.op === 'conv_transpose2d' && p.paddingMode !== 'zeros') return whole('conv_transpose2d supports padding_mode=zeros only');
+  if (p.padding === 'same' && !strideOne) return whole(t("padding='same' needs stride=1 (as in PyTorch)"));
+  if (p.padding === 'same' && p.op !== 'conv2d') return whole(t("padding='same' is for conv2d only"));
+  if (p.op === 'avg_pool2d' && (p.dilation[0] !== 1 || p.dilation[1] !== 1)) return whole(t('avg_pool2d has no dilation (as in PyTorch)'));
+  if (p.op !== 'conv2d' && p.convolution) return whole(t('convolution=true (the flipped kernel) is for conv2d only'));
+  if (p.op === 'conv_transpose2d' && p.paddingMode !== 'zeros') return whole(t('conv_transpose2d supports padding_mode=zeros only'));
   return { ok: true, params: p };
 }
 

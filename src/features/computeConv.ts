@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { scanCells, scanDocument, type ScanResult } from '../parse';
 import { EngineError } from '../engine/errors';
 import { toResultTensor, type ResultRequest } from '../protocol/resultPanel';
@@ -39,6 +40,9 @@ export type ComputeConvOutcome =
   | { ok: false; message: string; cancelled?: boolean };
 
 export function register(context: vscode.ExtensionContext): vscode.Disposable {
+  // src/compute words its readings and errors through @vscode/l10n: hand it this window's bundle
+  // (none in English; the worker gets the same bundle with each job).
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   return vscode.commands.registerCommand(COMPUTE_COMMAND, (raw?: unknown) => computeConv(context, readArgs(raw)));
 }
 

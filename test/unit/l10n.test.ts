@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { tensor, toNested } from '../../src/engine';
 import { runJob, type ComputeJob } from '../../src/compute/job';
-import { DEFAULT_PARAMS } from '../../src/compute/params';
+import { DEFAULT_PARAMS, parseParams } from '../../src/compute/params';
 
 /**
  * One translation bundle (l10n/bundle.l10n.zh-cn.json) serves the extension (`vscode.l10n.t`), the
@@ -90,5 +90,15 @@ describe('l10n: the compute readings follow the bundle it is given', () => {
     assert.equal(v.readings[0], 'X：形状 [2, 3, 3]，按 C×H×W 理解（2 个通道，每个 3×3）');
     assert.equal(v.readings[1], 'K：形状 [2, 2, 2]，按 C_in×kH×kW 理解（一个输出通道：2 个输入通道各有一个 2×2 卷积核）');
     assert.deepEqual(toNested({ shape: v.output.shape, dtype: 'float64', data: Float64Array.from(v.output.data) }), [[56, 72], [104, 120]]); // the numbers do not change
+  });
+
+  it('the errors a user reads: a bad parameter line, a channel mismatch', () => {
+    l10n.config({ contents: readFileSync('l10n/bundle.l10n.zh-cn.json', 'utf8') });
+    const p = parseParams('stride=0');
+    assert.ok(!p.ok && p.error.message === 'stride 不能小于 1', JSON.stringify(p));
+    const K3 = tensor([3, 2, 2], new Array(12).fill(1));
+    assert.throws(() => runJob({ ...job(), kernel: { name: 'K', tensor: K3 } }), {
+      message: '输入有 2 个通道（按 C×H×W 理解，形状 [2, 3, 3]），但卷积核有 3 个（按 C_in×kH×kW 理解，形状 [3, 2, 2]）',
+    });
   });
 });

@@ -81,6 +81,22 @@ describe('Simplified Chinese display language (e2e)', function () {
     await wb.screenshot('compute-conv-zh-cn');
   });
 
+  it('a channel mismatch is said in Chinese, with both shapes', async () => {
+    const file = join(scratch, 'mismatch.py');
+    writeFileSync(file, 'X = torch.ones(3, 4, 4)\nK = torch.tensor([[[0.0, 1.0], [2.0, 3.0]], [[1.0, 2.0], [3.0, 4.0]]])\n');
+    await wb.openFile(file);
+    await wb.goToLine(1);
+    const page = wb.page;
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Control+Alt+C');
+    const toast = page.locator('.notification-toast .notification-list-item-message').first();
+    await toast.waitFor({ timeout: 15_000 });
+    assert.match((await toast.innerText()).replace(/\s+/g, ' '), /输入有 3 个通道（按 C×H×W 理解，形状 \[3, 4, 4\]），但卷积核有 2 个（按 C_in×kH×kW 理解，形状 \[2, 2, 2\]）/);
+    await wb.runCommand('Notifications: Clear All Notifications');
+  });
+
   it('the hover on seed 000\'s X speaks Chinese', async () => {
     await wb.openFile(SEED_000);
     await wb.goToLine(lineOf(SEED_000, 'X = torch.tensor('));

@@ -84,8 +84,12 @@ const KEYWORD_LIST = [
 /** Keyword codes stored per token (0: not a keyword), so the evaluator never slices text to compare. */
 const KW = new Map<string, number>(KEYWORD_LIST.map((k, i) => [k, i + 1]));
 const kw = (k: (typeof KEYWORD_LIST)[number]): number => KW.get(k) as number;
-/** First letter and length of every keyword: most names fail this test and are never sliced. */
-const KW_SHAPES = new Set<number>(KEYWORD_LIST.map((k) => k.charCodeAt(0) * 16 + k.length));
+/** Keywords by first letter and length: most names have no candidate, the rest are compared in place (no slice). */
+const KW_SHAPES = new Map<number, string[]>();
+for (const k of KEYWORD_LIST) {
+  const shape = k.charCodeAt(0) * 16 + k.length;
+  KW_SHAPES.set(shape, [...(KW_SHAPES.get(shape) ?? []), k]);
+}
 const K_DEF = kw('def');
 const K_CLASS = kw('class');
 const K_NOT = kw('not');
@@ -225,26 +229,36 @@ class DocumentScanner {
         codes[i] = len === 1 ? a : len === 2 ? a * 256 + text.charCodeAt(starts[i] + 1) : 1;
       } else if (kinds[i] === TokenKind.Name && len >= 2 && len <= 8) {
         const a = text.charCodeAt(starts[i]);
-        if (KW_SHAPES.has(a * 16 + len)) codes[i] = KW.get(text.substring(starts[i], ends[i])) ?? 0;
+        const candidates = KW_SHAPES.get(a * 16 + len);
+        if (candidates) {
+          for (const k of candidates) {
+            if (text.startsWith(k, starts[i])) {
+              codes[i] = KW.get(k) as number;
+              break;
+            }
+          }
+        }
       }
     }
     this.codes = codes;
     this.tokens = { kinds, starts, ends, first, space, count: n };
     this.match = new Int32Array(n).fill(-1);
-    const stack: number[] = [];
+    // A typed stack with its own height: setting an array's length is a runtime call.
+    const stack = new Int32Array(n);
+    let height = 0;
     for (let i = 0; i < n; i++) {
       if (kinds[i] !== TokenKind.Punct || ends[i] - starts[i] !== 1) continue;
       const c = text.charCodeAt(starts[i]);
-      if (c === P.LParen || c === P.LBracket || c === P.LBrace) stack.push(i);
+      if (c === P.LParen || c === P.LBracket || c === P.LBrace) stack[height++] = i;
       else if (c === P.RParen || c === P.RBracket || c === P.RBrace) {
         const open = c === P.RParen ? P.LParen : c === P.RBracket ? P.LBracket : P.LBrace;
         // Pop to the nearest opener of the same kind, looking a few levels down at most (so that
         // text full of stray closers stays linear); openers left unmatched stay -1.
-        for (let s = stack.length - 1; s >= 0 && s >= stack.length - 8; s--) {
+        for (let s = height - 1; s >= 0 && s >= height - 8; s--) {
           if (text.charCodeAt(starts[stack[s]]) === open) {
             this.match[stack[s]] = i;
             this.match[i] = stack[s];
-            stack.length = s;
+            height = s;
             break;
           }
         }
@@ -302,9 +316,12 @@ class DocumentScanner {
 
   private bind(name: string, value: Value, offset: number, item?: number): void {
     const { line, column } = this.lines.position(offset);
-    const binding: { -readonly [K in keyof Binding]: Binding[K] } = { name, value, offset, line, column };
-    if (item !== undefined) binding.item = item;
-    if (this.options.segment !== undefined) binding.segment = this.options.segment;
+    // Each shape as one literal: keys added afterwards cost every binding a separate property array.
+    const segment = this.options.segment;
+    const binding: Binding =
+      item === undefined
+        ? segment === undefined ? { name, value, offset, line, column } : { name, value, offset, line, column, segment }
+        : segment === undefined ? { name, value, offset, line, column, item } : { name, value, offset, line, column, item, segment };
     this.scope.vars.set(name, binding);
   }
 
@@ -317,14 +334,18 @@ class DocumentScanner {
 
   private nameItem(i: number, name: string, value: Value, binding: Binding | undefined, start = this.starts[i]): void {
     if (value.kind !== 'tensor' && value.kind !== 'layer') return;
-    const item: Item = { kind: 'name', start, end: this.ends[i], name, form: 'name' };
-    if (value.kind === 'tensor') item.tensor = value;
-    else {
-      const layerItem = this.items[value.itemIndex];
-      if (layerItem?.layer) item.layer = layerItem.layer;
-      if (layerItem?.applications) item.applications = layerItem.applications;
+    const end = this.ends[i];
+    // The common shapes as whole literals (most items of a file are names): keys added afterwards
+    // cost each item a separate property array. `boundAt` is shared, not copied.
+    if (value.kind === 'tensor') {
+      this.addItem(binding ? { kind: 'name', start, end, name, form: 'name', tensor: value, boundAt: binding } : { kind: 'name', start, end, name, form: 'name', tensor: value });
+      return;
     }
-    if (binding) item.boundAt = binding; // shared, not copied: documents hold many name items
+    const item: Item = { kind: 'name', start, end, name, form: 'name' };
+    const layerItem = this.items[value.itemIndex];
+    if (layerItem?.layer) item.layer = layerItem.layer;
+    if (layerItem?.applications) item.applications = layerItem.applications;
+    if (binding) item.boundAt = binding;
     this.addItem(item);
   }
 
@@ -632,7 +653,8 @@ class DocumentScanner {
     /** The constructor item this chain produced, which absorbs `.reshape(…)` / `.view(…)`. */
     let chainItem = -1;
     for (;;) {
-      if (this.lineBreakAt(j)) return { value, end: j };
+      // No postfix at all (most operands): the primary's result as it is, no new object.
+      if (this.lineBreakAt(j)) return value === first.value && j === first.end ? first : { value, end: j };
       if (this.isPunct(j, P.Dot) && this.isName(j + 1)) {
         const name = this.tokText(j + 1);
         value = attribute(value, name);
@@ -673,7 +695,7 @@ class DocumentScanner {
         j = close + 1;
         continue;
       }
-      return { value, end: j };
+      return value === first.value && j === first.end ? first : { value, end: j };
     }
   }
 
@@ -701,7 +723,8 @@ class DocumentScanner {
       if (this.codes[i] !== 0) return this.fail(i);
       const b = this.lookup(name);
       if (!b) return { value: { kind: 'ref', path: name }, end: i + 1 };
-      this.nameItem(i, name, b.value, b);
+      // The binding's copy of the name: the item keeps it, and the fresh slice can die young.
+      this.nameItem(i, b.name === name ? b.name : name, b.value, b);
       return { value: b.value, end: i + 1 };
     }
     if (kind === TokenKind.Punct) {
@@ -969,6 +992,20 @@ class DocumentScanner {
     const record = (o: CallOutcome): { value: Value; item?: number } => {
       if (!o.item) return { value: o.value };
       const tensor = o.value.kind === 'tensor' ? o.value : undefined;
+      const layer = o.item.layer;
+      const printedSize = o.item.kind === 'printed' && o.value.kind === 'seq' && o.value.form === 'size';
+      const { kind, form } = o.item;
+      if (!printedSize && !o.item.error && !layer?.error) {
+        // The common shapes as whole literals, as below (keys added later cost a property array each).
+        const item: Item = tensor
+          ? layer ? { kind, start: startOffset, end: endOffset, name: null, form, tensor, layer } : { kind, start: startOffset, end: endOffset, name: null, form, tensor }
+          : layer ? { kind, start: startOffset, end: endOffset, name: null, form, layer } : { kind, start: startOffset, end: endOffset, name: null, form };
+        const index = this.addItem(item);
+        if (kind === 'layer' && layer?.spec.style === 'module' && o.value.kind === 'unknown' && !layer.inputShape) {
+          return { value: { kind: 'layer', layer: layer.spec, itemIndex: index }, item: index };
+        }
+        return { value: o.value, item: index };
+      }
       const item: Item = { kind: o.item.kind, start: startOffset, end: endOffset, name: null, form: o.item.form };
       if (tensor) item.tensor = tensor;
       if (o.item.kind === 'printed' && o.value.kind === 'seq' && o.value.form === 'size') item.size = intTuple(o.value);
@@ -1022,7 +1059,12 @@ class DocumentScanner {
       if (defining && layer.inputShape && (defining.applications?.length ?? 0) < MAX_APPLICATIONS) {
         (defining.applications ??= []).push({ offset: startOffset, layer });
       }
-      const item: Item = { kind: 'layer', start: startOffset, end: endOffset, name: null, form: `${this.text.slice(startOffset, this.starts[open]).trim()}(…)`, layer };
+      const form = `${this.text.slice(startOffset, this.starts[open]).trim()}(…)`;
+      if (!layer.error && value.kind === 'tensor') {
+        // Whole, as below: a key added later costs a property array.
+        return { value, item: this.addItem({ kind: 'layer', start: startOffset, end: endOffset, name: null, form, layer, tensor: value }) };
+      }
+      const item: Item = { kind: 'layer', start: startOffset, end: endOffset, name: null, form, layer };
       if (layer.error) item.error = layer.error;
       const index = this.addItem(item);
       if (value.kind === 'tensor') item.tensor = value;

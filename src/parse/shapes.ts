@@ -4,7 +4,8 @@
  * indexing by ints and slices. Each returns undefined when PyTorch would raise (the scanner then
  * knows nothing rather than something wrong). Values are carried along where that is cheap.
  */
-import { numel, stridesOf, tensor as makeTensor, type Tensor } from '../engine/tensor';
+import { stridesOf, tensor as makeTensor, type Tensor } from '../engine/tensor';
+import { numel } from './values';
 
 /** Broadcast shape of two shapes (NumPy rules), or undefined when they do not broadcast. */
 export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] | undefined {

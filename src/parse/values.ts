@@ -3,7 +3,7 @@
  * NumPy would name it, and its values when the text determines them), a number, a tuple, a layer,
  * a reference to a library name, or nothing.
  */
-import { Tensor, DType, tensor as makeTensor, numel } from '../engine/tensor';
+import { Tensor, DType, tensor as makeTensor } from '../engine/tensor';
 import type { NestedLiteral } from './literal';
 import type { LayerSpec } from './layers';
 
@@ -164,8 +164,19 @@ class LazyTensorValue implements TensorValue {
 
 /** A tensor value of `shape` and `dtype`; `values` (or a function making them) when known, up to VALUE_CAP elements. */
 export function tensorValue(shape: readonly number[], dtype: string, values?: Values, literal?: NestedLiteral): TensorValue {
-  const own = [...shape];
+  // slice: an exact-size copy (values hold thousands of shapes); `[...shape]` went through the iterator.
+  const own = Array.isArray(shape) ? shape.slice() : Array.from(shape);
   return new LazyTensorValue(own, dtype, values && numel(own) <= VALUE_CAP ? values : undefined, literal);
+}
+
+/**
+ * The engine's `numel` with an indexed loop: the scan calls it thousands of times, and there the
+ * engine's `for…of` allocated an iterator result per dimension.
+ */
+export function numel(shape: ArrayLike<number>): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
+  return n;
 }
 
 /** The integers of a shape-like value (`(2, 3)`, `[2, 3]`, `torch.Size([2, 3])`, `X.shape`); undefined when not one. */

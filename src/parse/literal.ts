@@ -111,13 +111,31 @@ export function numberValue(text: string, start: number, end: number): { readonl
   return scratch;
 }
 
+/**
+ * Every literal is read into these arrays and copied out at its exact size: a scan reads thousands
+ * of literals, and growing two plain arrays per literal, then copying them into typed arrays
+ * through the iterator (`Float64Array.from`), was the literal parser's largest cost after numbers.
+ * A parse runs to completion before the next starts (nothing here calls out), so one pair serves all.
+ */
+const SCRATCH_START = 1024;
+const SCRATCH_KEEP = 1 << 16;
+let scratchValues = new Float64Array(SCRATCH_START);
+let scratchOffsets = new Uint32Array(SCRATCH_START);
+
+function growScratch(n: number): void {
+  const values = new Float64Array(n * 2);
+  const offsets = new Uint32Array(n * 2);
+  values.set(scratchValues);
+  offsets.set(scratchOffsets);
+  scratchValues = values;
+  scratchOffsets = offsets;
+}
+
 class LiteralParser {
   private readonly scanner: Scanner;
   private readonly maxElements: number;
   private readonly maxDepth: number;
-  /** Plain arrays while reading (cheap for the many small literals); typed arrays of the exact size at the end. */
-  private readonly values: number[] = [];
-  private readonly offsets: number[] = [];
+  /** Read into the shared scratch arrays; copied out at the exact size at the end (each result owns its arrays). */
   private n = 0;
   private kind: ElementKind = 'bool';
   private spaceSeparated = false;
@@ -167,10 +185,12 @@ class LiteralParser {
   }
 
   private push(value: number, offset: number): void {
-    if (this.n >= this.maxElements) this.fail(ParseErrorCode.TooManyElements, offset, 1, { limit: this.maxElements });
-    this.values.push(value);
-    this.offsets.push(offset);
-    this.n++;
+    const n = this.n;
+    if (n >= this.maxElements) this.fail(ParseErrorCode.TooManyElements, offset, 1, { limit: this.maxElements });
+    if (n === scratchValues.length) growScratch(n);
+    scratchValues[n] = value;
+    scratchOffsets[n] = offset;
+    this.n = n + 1;
   }
 
   /** The number `number()` read last (fields rather than an object: literals hold millions of them). */
@@ -395,10 +415,18 @@ class LiteralParser {
     const rank = this.leafDepth >= 0 ? this.leafDepth : this.dims.length;
     for (let d = 0; d < rank && this.dims[d] !== undefined; d++) shape.push(this.dims[d] as number);
     const end = s.tokenOffset + s.tokenLength;
+    // Exact-size copies (slice: one block copy, no iteration); the scratch arrays go back to their
+    // small size after a large literal, so a 10 MB paste does not stay allocated.
+    const values = scratchValues.slice(0, this.n);
+    const offsets = scratchOffsets.slice(0, this.n);
+    if (scratchValues.length > SCRATCH_KEEP) {
+      scratchValues = new Float64Array(SCRATCH_START);
+      scratchOffsets = new Uint32Array(SCRATCH_START);
+    }
     return {
       shape,
-      values: Float64Array.from(this.values),
-      offsets: Uint32Array.from(this.offsets),
+      values,
+      offsets,
       start: this.start,
       end,
       elementKind: this.n === 0 ? 'float' : this.kind,

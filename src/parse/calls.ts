@@ -6,7 +6,7 @@
 import type { Tensor } from '../engine/tensor';
 import { EngineError } from '../engine/errors';
 import {
-  type Value, type TensorValue, type SeqValue, type NumberValue, UNKNOWN, NONE,
+  type Value, type RefValue, type TensorValue, type SeqValue, type NumberValue, UNKNOWN, NONE,
   tensorValue, intTuple, intOf, seqOfInts, literalTensor, isBoolDtype, isIntegerDtype, engineDtype, numel,
 } from './values';
 import type { NestedLiteral } from './literal';
@@ -57,10 +57,62 @@ const ALIASES: Record<string, string> = {
 
 /** `F.conv2d` → `torch.nn.functional.conv2d`; `np.array` → `numpy.array`. */
 export function canonical(path: string): string {
-  const dot = path.indexOf('.');
-  const head = dot < 0 ? path : path.slice(0, dot);
-  const mapped = ALIASES[head];
-  return mapped ? mapped + (dot < 0 ? '' : path.slice(dot)) : path;
+  let c = path.length <= MEMO_KEY_LENGTH ? CANONICAL.get(path) : undefined;
+  if (c === undefined) {
+    const dot = path.indexOf('.');
+    const head = dot < 0 ? path : path.slice(0, dot);
+    const mapped = ALIASES[head];
+    c = mapped ? mapped + (dot < 0 ? '' : path.slice(dot)) : path;
+    if (path.length <= MEMO_KEY_LENGTH) remember(CANONICAL, path, c);
+  }
+  return c;
+}
+
+/**
+ * Memo tables for what the scanner asks about library names over and over (`torch.tensor` on every
+ * line): without them each call built its path and canonical name as fresh strings, and hashed them
+ * again for every table lookup. Emptied when full, so odd documents cannot grow them without bound.
+ */
+const MEMO_LIMIT = 4096;
+/**
+ * Longer paths are not looked up: hashing one reads all of it, and a chain like `a.a.a.a…` would
+ * make that quadratic (the path itself is built as a rope, never read).
+ */
+const MEMO_KEY_LENGTH = 64;
+const CANONICAL = new Map<string, string>();
+const REFS = new Map<string, RefValue>();
+const MEMBERS = new Map<string, Map<string, RefValue>>();
+
+function remember<V>(table: Map<string, V>, key: string, value: V): void {
+  if (table.size >= MEMO_LIMIT) table.clear();
+  table.set(key, value);
+}
+
+/** The reference value for a library name (shared: values are never modified). */
+export function refValue(path: string): RefValue {
+  if (path.length > MEMO_KEY_LENGTH) return { kind: 'ref', path };
+  let r = REFS.get(path);
+  if (r === undefined) {
+    r = { kind: 'ref', path };
+    remember(REFS, path, r);
+  }
+  return r;
+}
+
+/** `path.name` as a reference value (shared, like refValue's). */
+function memberRef(path: string, name: string): RefValue {
+  if (path.length + name.length >= MEMO_KEY_LENGTH) return { kind: 'ref', path: `${path}.${name}` };
+  let byName = MEMBERS.get(path);
+  if (byName === undefined) {
+    byName = new Map();
+    remember(MEMBERS, path, byName);
+  }
+  let r = byName.get(name);
+  if (r === undefined) {
+    r = { kind: 'ref', path: `${path}.${name}` };
+    remember(byName, name, r);
+  }
+  return r;
 }
 
 /** Calls that build a tensor from data, with the dtype each gives to bool / int / float elements. */
@@ -579,7 +631,7 @@ function reduceAll(data: ArrayLike<number>, name: string): number | undefined {
 
 /** `x.name` on a value. */
 export function attribute(self: Value, name: string): Value {
-  if (self.kind === 'ref') return { kind: 'ref', path: `${self.path}.${name}` };
+  if (self.kind === 'ref') return memberRef(self.path, name);
   if (self.kind === 'tensor') {
     switch (name) {
       case 'shape':

@@ -15,7 +15,7 @@ import { parseNested, numberValue, type NestedLiteral, type ParseLimits } from '
 import { type Value, type TensorValue, UNKNOWN, NONE, intOf, intTuple, literalTensor } from './values';
 import {
   type Arg, type Args, type ItemKind, type CallOutcome, canonical, isDataCall, fromData, fromValue, sizeFromData, construct,
-  tensorFunction, method, attribute, binary, unary, isLayerCall, layerCall, applyLayer,
+  tensorFunction, method, attribute, binary, unary, isLayerCall, layerCall, applyLayer, refValue,
 } from './calls';
 import type { LayerReport } from './layers';
 import { indexShape, type IndexPart } from './shapes';
@@ -116,6 +116,20 @@ const FAILED: Parsed = { value: UNKNOWN, end: -1 };
 
 const MAX_EXPRESSION_DEPTH = 100;
 
+/** An assignment target: `X`, `self.conv`, `X[…]` (tokens start…end of its name). */
+interface Target {
+  name: string;
+  start: number;
+  end: number;
+  subscript: boolean;
+}
+
+/** First characters of the augmented assignments (`+=` …). */
+const AUGMENTED = '+-*/%@&|^';
+
+/** Tokens up to this length are interned by `tokText`. */
+const MAX_INTERNED = 24;
+
 const NO_KEYWORDS: ReadonlyMap<string, Arg> = new Map();
 
 /** Applications of a module layer reported with its definition. */
@@ -153,6 +167,8 @@ class DocumentScanner {
   private readonly tokens: TokenArrays;
   /** Index of the matching bracket, or -1. */
   private readonly match: Int32Array;
+  /** Short token texts met so far, by hash (`tokText`). */
+  private readonly interned = new Map<number, string>();
   private readonly n: number;
   readonly items: Item[] = [];
   private scope: Scope;
@@ -270,8 +286,24 @@ class DocumentScanner {
 
   // ----- tokens ------------------------------------------------------------------------------
 
+  /**
+   * The token's text. Short tokens are interned per scan (names repeat constantly: `torch`, `X`, `nn`),
+   * so reading one allocates nothing after its first occurrence, and the Map lookups that follow
+   * hash a string whose hash is already cached.
+   */
   private tokText(i: number): string {
-    return this.text.substring(this.starts[i], this.ends[i]);
+    const start = this.starts[i];
+    const end = this.ends[i];
+    const len = end - start;
+    if (len > MAX_INTERNED) return this.text.substring(start, end);
+    const text = this.text;
+    let h = len;
+    for (let p = start; p < end; p++) h = (Math.imul(h, 31) + text.charCodeAt(p)) | 0;
+    const known = this.interned.get(h);
+    if (known !== undefined && known.length === len && text.startsWith(known, start)) return known;
+    const fresh = text.substring(start, end);
+    if (known === undefined) this.interned.set(h, fresh);
+    return fresh;
   }
 
   private isPunct(i: number, c: number): boolean {
@@ -462,27 +494,36 @@ class DocumentScanner {
    * Assignment targets at `i`: `a`, `self.conv`, `a, b`, `X[:, 2:6]`, followed by `=` or an augmented
    * operator. Undefined when the statement is not an assignment.
    */
-  private targets(i: number): { list: { name: string; start: number; end: number; subscript: boolean }[]; end: number; op: string } | undefined {
-    const list: { name: string; start: number; end: number; subscript: boolean }[] = [];
+  private targets(i: number): { list: Target[]; end: number; op: string } | undefined {
+    // Most statements are not assignments: find that out before building anything.
+    const end = this.assignmentOp(i, null);
+    if (end < 0) return undefined;
+    const list: Target[] = [];
+    this.assignmentOp(i, list);
+    return { list, end, op: this.tokText(end) };
+  }
+
+  /** Token index of the `=` (or augmented operator) after the targets at `i`, or -1; fills `list` when given. */
+  private assignmentOp(i: number, list: Target[] | null): number {
     let j = i;
     const parenthesized = this.isPunct(j, P.LParen);
     if (parenthesized) j++;
     for (;;) {
-      if (!this.isName(j) || this.codes[j] !== 0) return undefined;
+      if (!this.isName(j) || this.codes[j] !== 0) return -1;
       const startTok = j;
-      let name = this.tokText(j);
       j++;
-      while (this.isPunct(j, P.Dot) && this.isName(j + 1)) {
-        name += '.' + this.tokText(j + 1);
-        j += 2;
-      }
+      while (this.isPunct(j, P.Dot) && this.isName(j + 1)) j += 2;
       let subscript = false;
       const endTok = j - 1;
       while (this.isPunct(j, P.LBracket) && this.match[j] > j) {
         subscript = true;
         j = this.match[j] + 1;
       }
-      list.push({ name, start: startTok, end: endTok, subscript });
+      if (list) {
+        let name = this.tokText(startTok);
+        for (let k = startTok + 2; k <= endTok; k += 2) name += '.' + this.tokText(k);
+        list.push({ name, start: startTok, end: endTok, subscript });
+      }
       if (this.isPunct(j, P.Comma)) {
         j++;
         continue;
@@ -490,16 +531,18 @@ class DocumentScanner {
       break;
     }
     if (parenthesized) {
-      if (!this.isPunct(j, P.RParen)) return undefined;
+      if (!this.isPunct(j, P.RParen)) return -1;
       j++;
     }
-    if (j >= this.n || this.kinds[j] !== TokenKind.Punct) return undefined;
-    const op = this.tokText(j);
-    if (op === '=' || (op.length === 2 && op.endsWith('=') && '+-*/%@&|^'.includes(op[0]))) return { list, end: j, op };
-    return undefined;
+    if (j >= this.n || this.kinds[j] !== TokenKind.Punct) return -1;
+    // `=`, or a two-character `op=` (operator codes: `a·256 + b`).
+    const code = this.codes[j];
+    if (code === P.Eq) return j;
+    if (this.ends[j] - this.starts[j] === 2 && (code & 255) === P.Eq && AUGMENTED.includes(String.fromCharCode(code >> 8))) return j;
+    return -1;
   }
 
-  private assign(list: { name: string; start: number; end: number; subscript: boolean }[], value: Value, rhsStart: number, rhsEnd: number): void {
+  private assign(list: Target[], value: Value, rhsStart: number, rhsEnd: number): void {
     // The item the right-hand side is (exactly) gets the name.
     let itemIndex: number | undefined;
     for (let k = this.items.length - 1; k >= 0; k--) {
@@ -722,7 +765,7 @@ class DocumentScanner {
       if (name === 'None') return { value: NONE, end: i + 1 };
       if (this.codes[i] !== 0) return this.fail(i);
       const b = this.lookup(name);
-      if (!b) return { value: { kind: 'ref', path: name }, end: i + 1 };
+      if (!b) return { value: refValue(name), end: i + 1 };
       // The binding's copy of the name: the item keeps it, and the fresh slice can die young.
       this.nameItem(i, b.name === name ? b.name : name, b.value, b);
       return { value: b.value, end: i + 1 };
@@ -986,38 +1029,40 @@ class DocumentScanner {
     return j;
   }
 
+  /** The item a call's outcome reports, added; the value with the item's index. */
+  private record(o: CallOutcome, startOffset: number, endOffset: number): { value: Value; item?: number } {
+    if (!o.item) return { value: o.value };
+    const tensor = o.value.kind === 'tensor' ? o.value : undefined;
+    const layer = o.item.layer;
+    const printedSize = o.item.kind === 'printed' && o.value.kind === 'seq' && o.value.form === 'size';
+    const { kind, form } = o.item;
+    if (!printedSize && !o.item.error && !layer?.error) {
+      // The common shapes as whole literals, as below (keys added later cost a property array each).
+      const item: Item = tensor
+        ? layer ? { kind, start: startOffset, end: endOffset, name: null, form, tensor, layer } : { kind, start: startOffset, end: endOffset, name: null, form, tensor }
+        : layer ? { kind, start: startOffset, end: endOffset, name: null, form, layer } : { kind, start: startOffset, end: endOffset, name: null, form };
+      const index = this.addItem(item);
+      if (kind === 'layer' && layer?.spec.style === 'module' && o.value.kind === 'unknown' && !layer.inputShape) {
+        return { value: { kind: 'layer', layer: layer.spec, itemIndex: index }, item: index };
+      }
+      return { value: o.value, item: index };
+    }
+    const item: Item = { kind: o.item.kind, start: startOffset, end: endOffset, name: null, form: o.item.form };
+    if (tensor) item.tensor = tensor;
+    if (o.item.kind === 'printed' && o.value.kind === 'seq' && o.value.form === 'size') item.size = intTuple(o.value);
+    if (o.item.layer) item.layer = o.item.layer;
+    if (o.item.layer?.error) item.error = o.item.layer.error;
+    if (o.item.error) item.error = o.item.error;
+    const index = this.addItem(item);
+    if (o.item.kind === 'layer' && o.item.layer?.spec.style === 'module' && o.value.kind === 'unknown' && !o.item.layer.inputShape) {
+      return { value: { kind: 'layer', layer: o.item.layer.spec, itemIndex: index }, item: index };
+    }
+    return { value: o.value, item: index };
+  }
+
   private call(callee: Value, pathText: string | undefined, open: number, close: number, startOffset: number): { value: Value; item?: number } {
     const endOffset = this.ends[close];
     const path = callee.kind === 'ref' ? canonical(callee.path) : undefined;
-    const record = (o: CallOutcome): { value: Value; item?: number } => {
-      if (!o.item) return { value: o.value };
-      const tensor = o.value.kind === 'tensor' ? o.value : undefined;
-      const layer = o.item.layer;
-      const printedSize = o.item.kind === 'printed' && o.value.kind === 'seq' && o.value.form === 'size';
-      const { kind, form } = o.item;
-      if (!printedSize && !o.item.error && !layer?.error) {
-        // The common shapes as whole literals, as below (keys added later cost a property array each).
-        const item: Item = tensor
-          ? layer ? { kind, start: startOffset, end: endOffset, name: null, form, tensor, layer } : { kind, start: startOffset, end: endOffset, name: null, form, tensor }
-          : layer ? { kind, start: startOffset, end: endOffset, name: null, form, layer } : { kind, start: startOffset, end: endOffset, name: null, form };
-        const index = this.addItem(item);
-        if (kind === 'layer' && layer?.spec.style === 'module' && o.value.kind === 'unknown' && !layer.inputShape) {
-          return { value: { kind: 'layer', layer: layer.spec, itemIndex: index }, item: index };
-        }
-        return { value: o.value, item: index };
-      }
-      const item: Item = { kind: o.item.kind, start: startOffset, end: endOffset, name: null, form: o.item.form };
-      if (tensor) item.tensor = tensor;
-      if (o.item.kind === 'printed' && o.value.kind === 'seq' && o.value.form === 'size') item.size = intTuple(o.value);
-      if (o.item.layer) item.layer = o.item.layer;
-      if (o.item.layer?.error) item.error = o.item.layer.error;
-      if (o.item.error) item.error = o.item.error;
-      const index = this.addItem(item);
-      if (o.item.kind === 'layer' && o.item.layer?.spec.style === 'module' && o.value.kind === 'unknown' && !o.item.layer.inputShape) {
-        return { value: { kind: 'layer', layer: o.item.layer.spec, itemIndex: index }, item: index };
-      }
-      return { value: o.value, item: index };
-    };
 
     if (path && isDataCall(path)) {
       const { args, data } = this.args(open, close, true);
@@ -1028,25 +1073,25 @@ class DocumentScanner {
       }
       const first = args.positional[0];
       const legacy = path.startsWith('torch.') && path.endsWith('Tensor');
-      if (data && data.ok && !(legacy && data.value.shape.length === 0)) return record(fromData(path, data.value, args.keywords));
+      if (data && data.ok && !(legacy && data.value.shape.length === 0)) return this.record(fromData(path, data.value, args.keywords), startOffset, endOffset);
       // Legacy constructors with sizes: torch.Tensor(2, 3).
       if (first && legacy) {
         const dims = args.positional.map((a) => intOf(a.value));
         if (dims.every((d): d is number => d !== undefined && d >= 0)) {
           const made = fromValue(path, { kind: 'number', value: 0, isInt: true }, args.keywords);
           const dtype = made.value.kind === 'tensor' ? made.value.dtype : 'torch.float32';
-          return record({ value: tensorValue(dims, dtype), item: { kind: 'constructor', form: path } });
+          return this.record({ value: tensorValue(dims, dtype), item: { kind: 'constructor', form: path } }, startOffset, endOffset);
         }
       }
       if (!first) return { value: UNKNOWN };
       const made = fromValue(path, first.value, args.keywords);
-      if (made.value.kind === 'tensor') return record({ value: made.value, item: { kind: 'literal', form: path } });
+      if (made.value.kind === 'tensor') return this.record({ value: made.value, item: { kind: 'literal', form: path } }, startOffset, endOffset);
       return { value: UNKNOWN };
     }
     if (path === 'torch.Size' || path === 'Size') {
       const { data } = this.args(open, close, true);
       if (this.failedAt >= 0) return { value: UNKNOWN };
-      if (data && data.ok) return record(sizeFromData(data.value));
+      if (data && data.ok) return this.record(sizeFromData(data.value), startOffset, endOffset);
       return { value: UNKNOWN };
     }
     if (callee.kind === 'layer') {
@@ -1083,10 +1128,10 @@ class DocumentScanner {
         const defining = this.items[layerArg.itemIndex];
         if (defining && (defining.applications?.length ?? 0) < MAX_APPLICATIONS) (defining.applications ??= []).push({ offset: startOffset, layer: report });
       }
-      return record(out);
+      return this.record(out, startOffset, endOffset);
     }
     const made = construct(path, args);
-    if (made) return record(made);
+    if (made) return this.record(made, startOffset, endOffset);
     const f = tensorFunction(path, args);
     if (f) return { value: f };
     return { value: UNKNOWN };

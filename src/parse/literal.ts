@@ -122,6 +122,9 @@ const SCRATCH_KEEP = 1 << 16;
 let scratchValues = new Float64Array(SCRATCH_START);
 let scratchOffsets = new Uint32Array(SCRATCH_START);
 
+/** The list frames of a parse, by depth (see `open`). */
+const FRAMES: Frame[] = [];
+
 function growScratch(n: number): void {
   const values = new Float64Array(n * 2);
   const offsets = new Uint32Array(n * 2);
@@ -287,15 +290,16 @@ class LiteralParser {
     if (this.leafDepth >= 0 && depth >= this.leafDepth) {
       this.fail(ParseErrorCode.MixedNesting, s.tokenOffset, 1, { path: this.path(depth - 1) + `[${parent?.count ?? 0}]`, expected: 'a number', found: 'a list' });
     }
-    this.stack.push({
-      open: s.tokenOffset,
-      close: s.tokenChar() === 91 ? 93 : 41,
-      count: 0,
-      index: parent ? parent.count : 0,
-      separator: 0,
-      afterElement: false,
-      sawComma: false,
-    });
+    // Frames are reused by depth: a parse runs to completion before the next starts.
+    const frame = (FRAMES[depth] ??= { open: 0, close: 0, count: 0, index: 0, separator: 0, afterElement: false, sawComma: false });
+    frame.open = s.tokenOffset;
+    frame.close = s.tokenChar() === 91 ? 93 : 41;
+    frame.count = 0;
+    frame.index = parent ? parent.count : 0;
+    frame.separator = 0;
+    frame.afterElement = false;
+    frame.sawComma = false;
+    this.stack.push(frame);
   }
 
   /** Ends the innermost list at the current `]` or `)`. */

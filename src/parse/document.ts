@@ -325,15 +325,15 @@ class DocumentScanner {
 
   /** Column (0-based) of the token, i.e. its indentation when it is first on its line. */
   private indentOf(i: number): number {
-    let p = this.starts[i];
-    let col = 0;
-    while (p > 0) {
+    const start = this.starts[i];
+    // Indentation is short: walk back a little; past that, ask the line map (a long line full of
+    // `def`s walked back over the whole line for each one, quadratic in the line's length).
+    const stop = Math.max(0, start - 128);
+    for (let p = start; p > stop; p--) {
       const c = this.text.charCodeAt(p - 1);
-      if (c === 10 || c === 13) break;
-      p--;
-      col++;
+      if (c === 10 || c === 13) return start - p;
     }
-    return col;
+    return stop === 0 ? start : this.lines.position(start).column - 1;
   }
 
   // ----- scopes ------------------------------------------------------------------------------

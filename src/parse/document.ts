@@ -12,7 +12,7 @@
 import { createScanner, TokenKind, type TokenArrays } from './scanner';
 import { LineMap, ParseError, ParseErrorCode } from './errors';
 import { parseNested, numberValue, type NestedLiteral, type ParseLimits } from './literal';
-import { type Value, type TensorValue, UNKNOWN, NONE, intOf, intTuple, literalTensor } from './values';
+import { type Value, type TensorValue, UNKNOWN, NONE, intOf, intTuple, intValue, literalTensor } from './values';
 import {
   type Arg, type Args, type ItemKind, type CallOutcome, canonical, isDataCall, fromData, fromValue, sizeFromData, construct,
   tensorFunction, method, attribute, binary, unary, isLayerCall, layerCall, applyLayer, refValue,
@@ -167,6 +167,8 @@ class DocumentScanner {
   private readonly tokens: TokenArrays;
   /** Index of the matching bracket, or -1. */
   private readonly match: Int32Array;
+  /** Targets `assignmentOp` has read so far. */
+  private targetCount = 0;
   /** Short token texts met so far, by hash (`tokText`). */
   private readonly interned = new Map<number, string>();
   private readonly n: number;
@@ -498,13 +500,16 @@ class DocumentScanner {
     // Most statements are not assignments: find that out before building anything.
     const end = this.assignmentOp(i, null);
     if (end < 0) return undefined;
-    const list: Target[] = [];
+    // Sized by the first pass (a list grown by push reserves 17 slots for the usual one target).
+    const list: Target[] = new Array(this.targetCount);
+    this.targetCount = 0;
     this.assignmentOp(i, list);
     return { list, end, op: this.tokText(end) };
   }
 
   /** Token index of the `=` (or augmented operator) after the targets at `i`, or -1; fills `list` when given. */
   private assignmentOp(i: number, list: Target[] | null): number {
+    if (!list) this.targetCount = 0;
     let j = i;
     const parenthesized = this.isPunct(j, P.LParen);
     if (parenthesized) j++;
@@ -522,8 +527,9 @@ class DocumentScanner {
       if (list) {
         let name = this.tokText(startTok);
         for (let k = startTok + 2; k <= endTok; k += 2) name += '.' + this.tokText(k);
-        list.push({ name, start: startTok, end: endTok, subscript });
+        list[this.targetCount] = { name, start: startTok, end: endTok, subscript };
       }
+      this.targetCount++;
       if (this.isPunct(j, P.Comma)) {
         j++;
         continue;
@@ -748,7 +754,7 @@ class DocumentScanner {
     if (kind === TokenKind.Number) {
       const parsed = numberValue(this.text, this.starts[i], this.ends[i]);
       if (!parsed) return { value: UNKNOWN, end: i + 1 };
-      return { value: { kind: 'number', value: parsed.value, isInt: parsed.isInt }, end: i + 1 };
+      return { value: parsed.isInt ? intValue(parsed.value) : { kind: 'number', value: parsed.value, isInt: false }, end: i + 1 };
     }
     if (kind === TokenKind.String) {
       let j = i;
@@ -944,7 +950,16 @@ class DocumentScanner {
 
   /** Arguments between `(` at `open` and `)` at `close`; the first may be read as tensor data. */
   private args(open: number, close: number, dataFirst: boolean): { args: Args; data?: ReturnType<typeof parseNested> } {
-    const positional: Arg[] = [];
+    // At most one positional argument per top-level comma, and one more: an array of that size
+    // (trimmed at the end), not one grown by push (its first push reserves 17 slots).
+    let most = 1;
+    for (let k = open + 1; k < close; k++) {
+      const m = this.match[k];
+      if (m > k) k = m;
+      else if (this.kinds[k] === TokenKind.Punct && this.codes[k] === P.Comma) most++;
+    }
+    const positional: Arg[] = new Array(most);
+    let count = 0;
     let keywords: Map<string, Arg> | undefined;
     let starred = false;
     let data: ReturnType<typeof parseNested> | undefined;
@@ -969,7 +984,7 @@ class DocumentScanner {
         }
         (keywords ??= new Map()).set(key, { value: v.value, start: argStart, end: this.ends[v.end - 1] });
         j = v.end;
-      } else if (dataFirst && positional.length === 0 && this.startsData(j)) {
+      } else if (dataFirst && count === 0 && this.startsData(j)) {
         const r = parseNested(this.text, this.starts[j], this.literalOptions(j, this.starts[close]));
         if (!r.ok && !isStructural(r.error)) this.literalFailAt = r.error.offset;
         const after = r.ok ? this.tokenAtOffset(j, r.value.end) : -1;
@@ -977,22 +992,22 @@ class DocumentScanner {
           data = r;
           const v = r.value;
           const value: Value = v.shape.length === 0 ? { kind: 'number', value: v.values[0], isInt: v.elementKind !== 'float' } : { kind: 'array', literal: v, form: 'list' };
-          positional.push({ value, start: argStart, end: v.end });
+          positional[count++] = { value, start: argStart, end: v.end };
           j = after;
         } else if (!r.ok && isStructural(r.error)) {
           data = r;
-          positional.push({ value: UNKNOWN, start: argStart, end: argStart });
+          positional[count++] = { value: UNKNOWN, start: argStart, end: argStart };
           j = this.skipArgument(j, close);
         } else {
           const v = this.expression(j);
           if (v.end < 0) break;
-          positional.push({ value: v.value, start: argStart, end: this.ends[v.end - 1] });
+          positional[count++] = { value: v.value, start: argStart, end: this.ends[v.end - 1] };
           j = v.end;
         }
       } else {
         const v = this.expression(j);
         if (v.end < 0) break;
-        positional.push({ value: v.value, start: argStart, end: this.ends[v.end - 1] });
+        positional[count++] = { value: v.value, start: argStart, end: this.ends[v.end - 1] };
         j = v.end;
       }
       if (j === close) break;
@@ -1002,6 +1017,7 @@ class DocumentScanner {
       }
       j++;
     }
+    if (count < most) positional.length = count;
     const args: Args = { positional, keywords: keywords ?? NO_KEYWORDS, starred };
     return data ? { args, data } : { args };
   }

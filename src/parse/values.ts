@@ -203,7 +203,17 @@ export function intOf(v: Value | undefined): number | undefined {
 }
 
 export function seqOfInts(values: readonly number[], form: SeqValue['form'] = 'tuple'): SeqValue {
-  return { kind: 'seq', items: values.map((value) => ({ kind: 'number', value, isInt: true })), form };
+  const items: NumberValue[] = new Array(values.length);
+  for (let i = 0; i < values.length; i++) items[i] = intValue(values[i]);
+  return { kind: 'seq', items, form };
+}
+
+/** Small non-negative integers' values, shared (values are never modified): sizes, strides, dims. */
+const SMALL_INTS: NumberValue[] = Array.from({ length: 1024 }, (_, value) => ({ kind: 'number', value, isInt: true }));
+
+/** An integer's value (`isInt`); shared for 0…1023. */
+export function intValue(value: number): NumberValue {
+  return value >= 0 && value < 1024 && (value | 0) === value && !Object.is(value, -0) ? SMALL_INTS[value] : { kind: 'number', value, isInt: true };
 }
 
 /** A literal's tensor (for `torch.tensor(x)` where x is a bound list). */

@@ -129,6 +129,7 @@ const AUGMENTED = '+-*/%@&|^';
 
 /** Tokens up to this length are interned by `tokText`. */
 const MAX_INTERNED = 24;
+const INTERN_SLOTS = 1024;
 
 const NO_KEYWORDS: ReadonlyMap<string, Arg> = new Map();
 
@@ -170,7 +171,7 @@ class DocumentScanner {
   /** Targets `assignmentOp` has read so far. */
   private targetCount = 0;
   /** Short token texts met so far, by hash (`tokText`). */
-  private readonly interned = new Map<number, string>();
+  private readonly interned: (string | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
   private readonly n: number;
   readonly items: Item[] = [];
   private scope: Scope;
@@ -301,10 +302,21 @@ class DocumentScanner {
     const text = this.text;
     let h = len;
     for (let p = start; p < end; p++) h = (Math.imul(h, 31) + text.charCodeAt(p)) | 0;
-    const known = this.interned.get(h);
-    if (known !== undefined && known.length === len && text.startsWith(known, start)) return known;
+    // A direct-mapped table: a slot holds the last text that hashed there.
+    const slot = (h ^ (h >>> 12)) & (INTERN_SLOTS - 1);
+    const known = this.interned[slot];
+    if (known !== undefined && known.length === len) {
+      let same = true;
+      for (let k = 0; k < len; k++) {
+        if (known.charCodeAt(k) !== text.charCodeAt(start + k)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return known;
+    }
     const fresh = text.substring(start, end);
-    if (known === undefined) this.interned.set(h, fresh);
+    this.interned[slot] = fresh;
     return fresh;
   }
 

@@ -122,8 +122,10 @@ const SCRATCH_KEEP = 1 << 16;
 let scratchValues = new Float64Array(SCRATCH_START);
 let scratchOffsets = new Uint32Array(SCRATCH_START);
 
-/** The list frames of a parse, by depth (see `open`). */
+/** The list frames of a parse, by depth (see `open`); the open ones; the dimension sizes fixed so far. */
 const FRAMES: Frame[] = [];
+const STACK: Frame[] = [];
+const DIMS: (number | undefined)[] = [];
 
 function growScratch(n: number): void {
   const values = new Float64Array(n * 2);
@@ -143,12 +145,12 @@ class LiteralParser {
   private kind: ElementKind = 'bool';
   private spaceSeparated = false;
   /** Dimension sizes fixed so far, by depth (the first list to close at a depth fixes it). */
-  private readonly dims: (number | undefined)[] = [];
+  private readonly dims: (number | undefined)[] = DIMS;
   /** In a space-separated list a sign must touch its number (`-1.`), or `1 - 1` would read as two. */
   private signMustTouch = false;
   /** Depth at which numbers sit, once the first number is seen (-1 before). */
   private leafDepth = -1;
-  private readonly stack: Frame[] = [];
+  private readonly stack: Frame[] = STACK;
 
   constructor(
     private readonly text: string,
@@ -159,6 +161,9 @@ class LiteralParser {
     tokens?: { readonly arrays: TokenArrays; readonly index: number },
   ) {
     this.scanner = tokens ? createArrayScanner(text, tokens.arrays, tokens.index, end) : createScanner(text, start, end);
+    // Shared with every parse, like FRAMES (a fresh pair per literal reserved 17 slots each at the first push).
+    DIMS.length = 0;
+    STACK.length = 0;
     this.maxElements = limits.maxElements ?? DEFAULT_MAX_ELEMENTS;
     this.maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
   }
@@ -415,9 +420,12 @@ class LiteralParser {
     } else {
       this.element(kind); // a scalar: torch.tensor(3.5)
     }
-    const shape: number[] = [];
     const rank = this.leafDepth >= 0 ? this.leafDepth : this.dims.length;
-    for (let d = 0; d < rank && this.dims[d] !== undefined; d++) shape.push(this.dims[d] as number);
+    let known = 0;
+    while (known < rank && this.dims[known] !== undefined) known++;
+    // Exact size: the result keeps it (push would reserve 17 slots).
+    const shape: number[] = new Array(known);
+    for (let d = 0; d < known; d++) shape[d] = this.dims[d] as number;
     const end = s.tokenOffset + s.tokenLength;
     // Exact-size copies (slice: one block copy, no iteration); the scratch arrays go back to their
     // small size after a large literal, so a 10 MB paste does not stay allocated.

@@ -82,6 +82,7 @@ const MEMO_KEY_LENGTH = 64;
 const CANONICAL = new Map<string, string>();
 const REFS = new Map<string, RefValue>();
 const MEMBERS = new Map<string, Map<string, RefValue>>();
+let memberCount = 0;
 
 function remember<V>(table: Map<string, V>, key: string, value: V): void {
   if (table.size >= MEMO_LIMIT) table.clear();
@@ -110,7 +111,13 @@ function memberRef(path: string, name: string): RefValue {
   let r = byName.get(name);
   if (r === undefined) {
     r = { kind: 'ref', path: `${path}.${name}` };
-    remember(byName, name, r);
+    // One bound for all the inner tables together.
+    if (++memberCount > MEMO_LIMIT) {
+      MEMBERS.clear();
+      memberCount = 1;
+      MEMBERS.set(path, byName = new Map());
+    }
+    byName.set(name, r);
   }
   return r;
 }

@@ -108,4 +108,15 @@ describe('parse results: independent of later parses', () => {
     assert.deepEqual(Array.from(lits[11].values), [11, 12, 13]);
     assert.deepEqual(Array.from(lits[9].values), [9, 10, 11]);
   });
+
+  it('library names read the same after the memo tables fill up and empty (thousands of distinct names and members)', () => {
+    const probe = 'import torch.nn.functional as F\nX = torch.ones(1, 2, 8, 8)\nY = F.conv2d(X, torch.randn(4, 2, 3, 3), padding=1)\nZ = torch.tensor([[1, 2], [3, 4]])\n';
+    const read = (r: ScanResult) => r.items.filter((it) => it.kind !== 'name').map((it) => `${it.kind} ${it.form} ${it.tensor ? it.tensor.shape.join('x') + ' ' + it.tensor.dtype : ''} ${it.layer?.outputShape?.join('x') ?? ''}`);
+    const before = read(scanDocument(probe));
+    assert.ok(before.some((line) => line.startsWith('layer F.conv2d') && line.endsWith('1x4x8x8')), before.join('; '));
+    const many = Array.from({ length: 6000 }, (_, k) => `v${k} = mod${k % 3000}.part${k}.leaf${k % 7}(${k})`).join('\n');
+    scanDocument(many);
+    scanDocument(many.replace(/part/g, 'piece'));
+    assert.deepEqual(read(scanDocument(probe)), before);
+  });
 });

@@ -291,7 +291,7 @@ class LiteralParser {
     const s = this.scanner;
     const depth = this.stack.length;
     if (depth >= this.maxDepth) this.fail(ParseErrorCode.TooDeep, s.tokenOffset, 1, { limit: this.maxDepth });
-    const parent = this.stack[depth - 1];
+    const parent = depth > 0 ? this.stack[depth - 1] : undefined; // not stack[-1]: a named-property lookup
     if (this.leafDepth >= 0 && depth >= this.leafDepth) {
       this.fail(ParseErrorCode.MixedNesting, s.tokenOffset, 1, { path: this.path(depth - 1) + `[${parent?.count ?? 0}]`, expected: 'a number', found: 'a list' });
     }
@@ -326,7 +326,7 @@ class LiteralParser {
       this.fail(ParseErrorCode.Ragged, frame.open, s.tokenOffset + 1 - frame.open, { path: this.path(depth), expectedCount: expected, foundCount: frame.count });
     }
     this.stack.pop();
-    const parent = this.stack[this.stack.length - 1];
+    const parent = this.stack.length > 0 ? this.stack[this.stack.length - 1] : undefined;
     if (parent) {
       parent.count++;
       parent.afterElement = true;
@@ -367,7 +367,7 @@ class LiteralParser {
     if (this.numKind === 'float') this.kind = 'float';
     else if (this.numKind === 'int' && this.kind === 'bool') this.kind = 'int';
     this.push(this.numValue, this.numOffset);
-    const frame = this.stack[depth - 1];
+    const frame = depth > 0 ? this.stack[depth - 1] : undefined;
     if (frame) {
       frame.count++;
       frame.afterElement = true;

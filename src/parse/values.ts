@@ -182,17 +182,22 @@ export function numel(shape: ArrayLike<number>): number {
 /** The integers of a shape-like value (`(2, 3)`, `[2, 3]`, `torch.Size([2, 3])`, `X.shape`); undefined when not one. */
 export function intTuple(v: Value): number[] | undefined {
   if (v.kind === 'seq') {
-    const out: number[] = [];
-    for (const item of v.items) {
+    const items = v.items;
+    const out: number[] = new Array(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
       if (item.kind !== 'number' || !item.isInt) return undefined;
-      out.push(item.value);
+      out[i] = item.value;
     }
     return out;
   }
   if (v.kind === 'array') {
     const lit = v.literal;
     if (lit.shape.length !== 1 || lit.elementKind === 'float' || lit.values.length > 64) return undefined;
-    return Array.from(lit.values);
+    // An indexed copy: Array.from walks a typed array through its iterator.
+    const out: number[] = new Array(lit.values.length);
+    for (let i = 0; i < out.length; i++) out[i] = lit.values[i];
+    return out;
   }
   return undefined;
 }

@@ -3,19 +3,19 @@
  * `np.array`, printed `tensor(…)`), which make one from a shape (`torch.ones(1, 1, 8, 8)`), which are
  * conv or pooling layers, and what methods and operators do to shapes. Pure functions over Values.
  */
-import { numel, type Tensor } from '../engine/tensor';
+import type { Tensor } from '../engine/tensor';
 import { EngineError } from '../engine/errors';
 import {
-  type Value, type TensorValue, type SeqValue, type NumberValue, UNKNOWN, NONE,
-  tensorValue, intTuple, intOf, seqOfInts, literalTensor, isBoolDtype, isIntegerDtype, engineDtype,
+  type Value, type RefValue, type TensorValue, type SeqValue, type NumberValue, UNKNOWN, NONE,
+  tensorValue, intTuple, intOf, seqOfInts, literalTensor, isBoolDtype, isIntegerDtype, engineDtype, numel,
 } from './values';
 import type { NestedLiteral } from './literal';
 import {
   broadcastShapes, broadcastValues, reshapeTarget, unsqueezeShape, squeezeShape, stackShape, stackValues, catShape,
   matmulShape, transposeShape, permuteShape, reduceShape, flattenShape,
 } from './shapes';
-import { type LayerSpec, type LayerReport, type LayerOp, moduleWeights, resolveInfo } from './layers';
-import type { Padding2d } from '../engine/convInfo';
+import { type LayerSpec, type LayerReport, type LayerOp, type ConvSize, moduleWeights, resolveInfo, quickConvSize } from './layers';
+import type { ConvInfo, Padding2d } from '../engine/convInfo';
 
 export interface Arg {
   readonly value: Value;
@@ -57,10 +57,69 @@ const ALIASES: Record<string, string> = {
 
 /** `F.conv2d` → `torch.nn.functional.conv2d`; `np.array` → `numpy.array`. */
 export function canonical(path: string): string {
-  const dot = path.indexOf('.');
-  const head = dot < 0 ? path : path.slice(0, dot);
-  const mapped = ALIASES[head];
-  return mapped ? mapped + (dot < 0 ? '' : path.slice(dot)) : path;
+  let c = path.length <= MEMO_KEY_LENGTH ? CANONICAL.get(path) : undefined;
+  if (c === undefined) {
+    const dot = path.indexOf('.');
+    const head = dot < 0 ? path : path.slice(0, dot);
+    const mapped = ALIASES[head];
+    c = mapped ? mapped + (dot < 0 ? '' : path.slice(dot)) : path;
+    if (path.length <= MEMO_KEY_LENGTH) remember(CANONICAL, path, c);
+  }
+  return c;
+}
+
+/**
+ * Memo tables for what the scanner asks about library names over and over (`torch.tensor` on every
+ * line): without them each call built its path and canonical name as fresh strings, and hashed them
+ * again for every table lookup. Emptied when full, so odd documents cannot grow them without bound.
+ */
+const MEMO_LIMIT = 4096;
+/**
+ * Longer paths are not looked up: hashing one reads all of it, and a chain like `a.a.a.a…` would
+ * make that quadratic (the path itself is built as a rope, never read).
+ */
+const MEMO_KEY_LENGTH = 64;
+const CANONICAL = new Map<string, string>();
+const REFS = new Map<string, RefValue>();
+const MEMBERS = new Map<string, Map<string, RefValue>>();
+let memberCount = 0;
+
+function remember<V>(table: Map<string, V>, key: string, value: V): void {
+  if (table.size >= MEMO_LIMIT) table.clear();
+  table.set(key, value);
+}
+
+/** The reference value for a library name (shared: values are never modified). */
+export function refValue(path: string): RefValue {
+  if (path.length > MEMO_KEY_LENGTH) return { kind: 'ref', path };
+  let r = REFS.get(path);
+  if (r === undefined) {
+    r = { kind: 'ref', path };
+    remember(REFS, path, r);
+  }
+  return r;
+}
+
+/** `path.name` as a reference value (shared, like refValue's). */
+function memberRef(path: string, name: string): RefValue {
+  if (path.length + name.length >= MEMO_KEY_LENGTH) return { kind: 'ref', path: `${path}.${name}` };
+  let byName = MEMBERS.get(path);
+  if (byName === undefined) {
+    byName = new Map();
+    remember(MEMBERS, path, byName);
+  }
+  let r = byName.get(name);
+  if (r === undefined) {
+    r = { kind: 'ref', path: `${path}.${name}` };
+    // One bound for all the inner tables together.
+    if (++memberCount > MEMO_LIMIT) {
+      MEMBERS.clear();
+      memberCount = 1;
+      MEMBERS.set(path, byName = new Map());
+    }
+    byName.set(name, r);
+  }
+  return r;
 }
 
 /** Calls that build a tensor from data, with the dtype each gives to bool / int / float elements. */
@@ -579,7 +638,7 @@ function reduceAll(data: ArrayLike<number>, name: string): number | undefined {
 
 /** `x.name` on a value. */
 export function attribute(self: Value, name: string): Value {
-  if (self.kind === 'ref') return { kind: 'ref', path: `${self.path}.${name}` };
+  if (self.kind === 'ref') return memberRef(self.path, name);
   if (self.kind === 'tensor') {
     switch (name) {
       case 'shape':
@@ -854,6 +913,13 @@ export function report(spec: LayerSpec, inputShape: readonly number[] | undefine
     const what = isPool ? spec.op : spec.op === 'conv_transpose2d' ? 'conv_transpose2d' : 'conv2d';
     return { spec, weightShape, biasShape, params, inputShape: [...inputShape], error: `${what}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, but got ${inputShape.length}-D ${shapeText(inputShape)}` };
   }
+  if (spec.op === 'conv2d' && weightShape) {
+    const size = quickConvSize(spec, inputShape, weightShape);
+    if (size && !(spec.style === 'module' && spec.inChannels !== undefined && size.inChannels !== spec.inChannels)) {
+      // The same report as below, with the ConvInfo resolved on first read (hover, CLI).
+      return new LazyConvReport(spec, weightShape, biasShape, params, [...inputShape], outputShape(spec.op, inputShape, size), spec, inputShape, weightShape);
+    }
+  }
   try {
     const info = resolveInfo(spec, inputShape, weightShape);
     if (spec.style === 'module' && !isPool && spec.op === 'conv2d' && spec.inChannels !== undefined && info.inChannels !== spec.inChannels) {
@@ -862,6 +928,40 @@ export function report(spec: LayerSpec, inputShape: readonly number[] | undefine
     return { spec, weightShape, biasShape, params, inputShape: [...inputShape], outputShape: outputShape(spec.op, inputShape, info), info };
   } catch (err) {
     return { spec, weightShape, biasShape, params, inputShape: [...inputShape], error: failure(err) };
+  }
+}
+
+/**
+ * A resolved conv2d report whose ConvInfo is built on first read (hovers, the CLI): the scan makes
+ * thousands of reports and a ConvInfo costs about 2 KB of garbage. A class, so the objects stay
+ * small and fast; a getter in an object literal made every report a dictionary.
+ */
+class LazyConvReport implements LayerReport {
+  // Private, so the own properties are exactly those of an eager report.
+  #info: ConvInfo | undefined;
+  readonly #spec: LayerSpec;
+  readonly #input: readonly number[];
+  readonly #weight: readonly number[];
+  constructor(
+    readonly spec: LayerSpec,
+    readonly weightShape: number[] | null,
+    readonly biasShape: number[] | null,
+    readonly params: number | null,
+    readonly inputShape: number[],
+    readonly outputShape: number[],
+    resolveSpec: LayerSpec,
+    resolveInput: readonly number[],
+    resolveWeight: readonly number[],
+  ) {
+    this.#spec = resolveSpec;
+    this.#input = resolveInput;
+    this.#weight = resolveWeight;
+  }
+  get info(): ConvInfo {
+    return (this.#info ??= resolveInfo(this.#spec, this.#input, this.#weight));
+  }
+  withOutput(outputShape: number[]): LazyConvReport {
+    return new LazyConvReport(this.spec, this.weightShape, this.biasShape, this.params, this.inputShape, outputShape, this.#spec, this.#input, this.#weight);
   }
 }
 
@@ -923,9 +1023,17 @@ function helper(name: string, callee: string, args: Args): CallOutcome {
     if (!x || !k || !input || !weight) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null } } };
     const problem = check?.();
     if (problem) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null, inputShape: [...x.shape], error: problem } } };
+    const sizeOf = (info: ConvSize): number[] => (name === 'corr2d_multi_in_out' || name === 'corr2d_multi_in_out_1x1' ? [info.outChannels, info.outHeight, info.outWidth] : [info.outHeight, info.outWidth]);
+    const size = quickConvSize(spec, input, weight);
+    if (size) {
+      // As below, with the ConvInfo resolved on first read.
+      const out = sizeOf(size);
+      const layer: LayerReport = new LazyConvReport(spec, weightShape, null, null, [...x.shape], out, { ...spec, op: 'conv2d' }, input, weight);
+      return { value: tensorValue(out, x.dtype), item: { kind: 'layer', form: callee, layer } };
+    }
     try {
       const info = resolveInfo({ ...spec, op: 'conv2d' }, input, weight);
-      const out = name === 'corr2d_multi_in_out' || name === 'corr2d_multi_in_out_1x1' ? [info.outChannels, info.outHeight, info.outWidth] : [info.outHeight, info.outWidth];
+      const out = sizeOf(info);
       const layer: LayerReport = { spec, weightShape, biasShape: null, params: null, inputShape: [...x.shape], outputShape: out, info };
       return { value: tensorValue(out, x.dtype), item: { kind: 'layer', form: callee, layer } };
     } catch (err) {
@@ -966,7 +1074,8 @@ function helper(name: string, callee: string, args: Args): CallOutcome {
       const reshaped = input ? [1, 1, ...input.shape] : undefined;
       const layer = report(l.layer, reshaped);
       const out = layer.outputShape ? layer.outputShape.slice(2) : undefined;
-      return { value: out && input ? tensorValue(out, input.dtype) : UNKNOWN, item: { kind: 'layer', form: callee, layer: { ...layer, ...(out ? { outputShape: out } : {}) } } };
+      const copy: LayerReport = layer instanceof LazyConvReport ? layer.withOutput(out ?? layer.outputShape) : { ...layer, ...(out ? { outputShape: out } : {}) };
+      return { value: out && input ? tensorValue(out, input.dtype) : UNKNOWN, item: { kind: 'layer', form: callee, layer: copy } };
     }
     default:
       return { value: UNKNOWN };

@@ -12,10 +12,10 @@
 import { createScanner, TokenKind, type TokenArrays } from './scanner';
 import { LineMap, ParseError, ParseErrorCode } from './errors';
 import { parseNested, numberValue, type NestedLiteral, type ParseLimits } from './literal';
-import { type Value, type TensorValue, UNKNOWN, NONE, intOf, intTuple, literalTensor } from './values';
+import { type Value, type TensorValue, UNKNOWN, NONE, intOf, intTuple, intValue, literalTensor } from './values';
 import {
   type Arg, type Args, type ItemKind, type CallOutcome, canonical, isDataCall, fromData, fromValue, sizeFromData, construct,
-  tensorFunction, method, attribute, binary, unary, isLayerCall, layerCall, applyLayer,
+  tensorFunction, method, attribute, binary, unary, isLayerCall, layerCall, applyLayer, refValue,
 } from './calls';
 import type { LayerReport } from './layers';
 import { indexShape, type IndexPart } from './shapes';
@@ -85,8 +85,12 @@ const KEYWORD_LIST = [
 /** Keyword codes stored per token (0: not a keyword), so the evaluator never slices text to compare. */
 const KW = new Map<string, number>(KEYWORD_LIST.map((k, i) => [k, i + 1]));
 const kw = (k: (typeof KEYWORD_LIST)[number]): number => KW.get(k) as number;
-/** First letter and length of every keyword: most names fail this test and are never sliced. */
-const KW_SHAPES = new Set<number>(KEYWORD_LIST.map((k) => k.charCodeAt(0) * 16 + k.length));
+/** Keywords by first letter and length: most names have no candidate, the rest are compared in place (no slice). */
+const KW_SHAPES = new Map<number, string[]>();
+for (const k of KEYWORD_LIST) {
+  const shape = k.charCodeAt(0) * 16 + k.length;
+  KW_SHAPES.set(shape, [...(KW_SHAPES.get(shape) ?? []), k]);
+}
 const K_DEF = kw('def');
 const K_CLASS = kw('class');
 const K_NOT = kw('not');
@@ -112,6 +116,21 @@ interface Parsed {
 const FAILED: Parsed = { value: UNKNOWN, end: -1 };
 
 const MAX_EXPRESSION_DEPTH = 100;
+
+/** An assignment target: `X`, `self.conv`, `X[…]` (tokens start…end of its name). */
+interface Target {
+  name: string;
+  start: number;
+  end: number;
+  subscript: boolean;
+}
+
+/** First characters of the augmented assignments (`+=` …). */
+const AUGMENTED = '+-*/%@&|^';
+
+/** Tokens up to this length are interned by `tokText`. */
+const MAX_INTERNED = 24;
+const INTERN_SLOTS = 1024;
 
 const NO_KEYWORDS: ReadonlyMap<string, Arg> = new Map();
 
@@ -150,6 +169,10 @@ class DocumentScanner {
   private readonly tokens: TokenArrays;
   /** Index of the matching bracket, or -1. */
   private readonly match: Int32Array;
+  /** Targets `assignmentOp` has read so far. */
+  private targetCount = 0;
+  /** Short token texts met so far, by hash (`tokText`). */
+  private readonly interned: (string | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
   private readonly n: number;
   readonly items: Item[] = [];
   private scope: Scope;
@@ -226,26 +249,36 @@ class DocumentScanner {
         codes[i] = len === 1 ? a : len === 2 ? a * 256 + text.charCodeAt(starts[i] + 1) : 1;
       } else if (kinds[i] === TokenKind.Name && len >= 2 && len <= 8) {
         const a = text.charCodeAt(starts[i]);
-        if (KW_SHAPES.has(a * 16 + len)) codes[i] = KW.get(text.substring(starts[i], ends[i])) ?? 0;
+        const candidates = KW_SHAPES.get(a * 16 + len);
+        if (candidates) {
+          for (const k of candidates) {
+            if (text.startsWith(k, starts[i])) {
+              codes[i] = KW.get(k) as number;
+              break;
+            }
+          }
+        }
       }
     }
     this.codes = codes;
     this.tokens = { kinds, starts, ends, first, space, count: n };
     this.match = new Int32Array(n).fill(-1);
-    const stack: number[] = [];
+    // A typed stack with its own height: setting an array's length is a runtime call.
+    const stack = new Int32Array(n);
+    let height = 0;
     for (let i = 0; i < n; i++) {
       if (kinds[i] !== TokenKind.Punct || ends[i] - starts[i] !== 1) continue;
       const c = text.charCodeAt(starts[i]);
-      if (c === P.LParen || c === P.LBracket || c === P.LBrace) stack.push(i);
+      if (c === P.LParen || c === P.LBracket || c === P.LBrace) stack[height++] = i;
       else if (c === P.RParen || c === P.RBracket || c === P.RBrace) {
         const open = c === P.RParen ? P.LParen : c === P.RBracket ? P.LBracket : P.LBrace;
         // Pop to the nearest opener of the same kind, looking a few levels down at most (so that
         // text full of stray closers stays linear); openers left unmatched stay -1.
-        for (let s = stack.length - 1; s >= 0 && s >= stack.length - 8; s--) {
+        for (let s = height - 1; s >= 0 && s >= height - 8; s--) {
           if (text.charCodeAt(starts[stack[s]]) === open) {
             this.match[stack[s]] = i;
             this.match[i] = stack[s];
-            stack.length = s;
+            height = s;
             break;
           }
         }
@@ -257,8 +290,35 @@ class DocumentScanner {
 
   // ----- tokens ------------------------------------------------------------------------------
 
+  /**
+   * The token's text. Short tokens are interned per scan (names repeat constantly: `torch`, `X`, `nn`),
+   * so reading one allocates nothing after its first occurrence, and the Map lookups that follow
+   * hash a string whose hash is already cached.
+   */
   private tokText(i: number): string {
-    return this.text.substring(this.starts[i], this.ends[i]);
+    const start = this.starts[i];
+    const end = this.ends[i];
+    const len = end - start;
+    if (len > MAX_INTERNED) return this.text.substring(start, end);
+    const text = this.text;
+    let h = len;
+    for (let p = start; p < end; p++) h = (Math.imul(h, 31) + text.charCodeAt(p)) | 0;
+    // A direct-mapped table: a slot holds the last text that hashed there.
+    const slot = (h ^ (h >>> 12)) & (INTERN_SLOTS - 1);
+    const known = this.interned[slot];
+    if (known !== undefined && known.length === len) {
+      let same = true;
+      for (let k = 0; k < len; k++) {
+        if (known.charCodeAt(k) !== text.charCodeAt(start + k)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return known;
+    }
+    const fresh = text.substring(start, end);
+    this.interned[slot] = fresh;
+    return fresh;
   }
 
   private isPunct(i: number, c: number): boolean {
@@ -280,15 +340,15 @@ class DocumentScanner {
 
   /** Column (0-based) of the token, i.e. its indentation when it is first on its line. */
   private indentOf(i: number): number {
-    let p = this.starts[i];
-    let col = 0;
-    while (p > 0) {
+    const start = this.starts[i];
+    // Indentation is short: walk back a little; past that, ask the line map (a long line full of
+    // `def`s walked back over the whole line for each one, quadratic in the line's length).
+    const stop = Math.max(0, start - 128);
+    for (let p = start; p > stop; p--) {
       const c = this.text.charCodeAt(p - 1);
-      if (c === 10 || c === 13) break;
-      p--;
-      col++;
+      if (c === 10 || c === 13) return start - p;
     }
-    return col;
+    return stop === 0 ? start : this.lines.position(start).column - 1;
   }
 
   // ----- scopes ------------------------------------------------------------------------------
@@ -303,9 +363,12 @@ class DocumentScanner {
 
   private bind(name: string, value: Value, offset: number, item?: number): void {
     const { line, column } = this.lines.position(offset);
-    const binding: { -readonly [K in keyof Binding]: Binding[K] } = { name, value, offset, line, column };
-    if (item !== undefined) binding.item = item;
-    if (this.options.segment !== undefined) binding.segment = this.options.segment;
+    // Each shape as one literal: keys added afterwards cost every binding a separate property array.
+    const segment = this.options.segment;
+    const binding: Binding =
+      item === undefined
+        ? segment === undefined ? { name, value, offset, line, column } : { name, value, offset, line, column, segment }
+        : segment === undefined ? { name, value, offset, line, column, item } : { name, value, offset, line, column, item, segment };
     this.scope.vars.set(name, binding);
   }
 
@@ -318,14 +381,18 @@ class DocumentScanner {
 
   private nameItem(i: number, name: string, value: Value, binding: Binding | undefined, start = this.starts[i]): void {
     if (value.kind !== 'tensor' && value.kind !== 'layer') return;
-    const item: Item = { kind: 'name', start, end: this.ends[i], name, form: 'name' };
-    if (value.kind === 'tensor') item.tensor = value;
-    else {
-      const layerItem = this.items[value.itemIndex];
-      if (layerItem?.layer) item.layer = layerItem.layer;
-      if (layerItem?.applications) item.applications = layerItem.applications;
+    const end = this.ends[i];
+    // The common shapes as whole literals (most items of a file are names): keys added afterwards
+    // cost each item a separate property array. `boundAt` is shared, not copied.
+    if (value.kind === 'tensor') {
+      this.addItem(binding ? { kind: 'name', start, end, name, form: 'name', tensor: value, boundAt: binding } : { kind: 'name', start, end, name, form: 'name', tensor: value });
+      return;
     }
-    if (binding) item.boundAt = binding; // shared, not copied: documents hold many name items
+    const item: Item = { kind: 'name', start, end, name, form: 'name' };
+    const layerItem = this.items[value.itemIndex];
+    if (layerItem?.layer) item.layer = layerItem.layer;
+    if (layerItem?.applications) item.applications = layerItem.applications;
+    if (binding) item.boundAt = binding;
     this.addItem(item);
   }
 
@@ -442,27 +509,40 @@ class DocumentScanner {
    * Assignment targets at `i`: `a`, `self.conv`, `a, b`, `X[:, 2:6]`, followed by `=` or an augmented
    * operator. Undefined when the statement is not an assignment.
    */
-  private targets(i: number): { list: { name: string; start: number; end: number; subscript: boolean }[]; end: number; op: string } | undefined {
-    const list: { name: string; start: number; end: number; subscript: boolean }[] = [];
+  private targets(i: number): { list: Target[]; end: number; op: string } | undefined {
+    // Most statements are not assignments: find that out before building anything.
+    const end = this.assignmentOp(i, null);
+    if (end < 0) return undefined;
+    // Sized by the first pass (a list grown by push reserves 17 slots for the usual one target).
+    const list: Target[] = new Array(this.targetCount);
+    this.targetCount = 0;
+    this.assignmentOp(i, list);
+    return { list, end, op: this.tokText(end) };
+  }
+
+  /** Token index of the `=` (or augmented operator) after the targets at `i`, or -1; fills `list` when given. */
+  private assignmentOp(i: number, list: Target[] | null): number {
+    if (!list) this.targetCount = 0;
     let j = i;
     const parenthesized = this.isPunct(j, P.LParen);
     if (parenthesized) j++;
     for (;;) {
-      if (!this.isName(j) || this.codes[j] !== 0) return undefined;
+      if (!this.isName(j) || this.codes[j] !== 0) return -1;
       const startTok = j;
-      let name = this.tokText(j);
       j++;
-      while (this.isPunct(j, P.Dot) && this.isName(j + 1)) {
-        name += '.' + this.tokText(j + 1);
-        j += 2;
-      }
+      while (this.isPunct(j, P.Dot) && this.isName(j + 1)) j += 2;
       let subscript = false;
       const endTok = j - 1;
       while (this.isPunct(j, P.LBracket) && this.match[j] > j) {
         subscript = true;
         j = this.match[j] + 1;
       }
-      list.push({ name, start: startTok, end: endTok, subscript });
+      if (list) {
+        let name = this.tokText(startTok);
+        for (let k = startTok + 2; k <= endTok; k += 2) name += '.' + this.tokText(k);
+        list[this.targetCount] = { name, start: startTok, end: endTok, subscript };
+      }
+      this.targetCount++;
       if (this.isPunct(j, P.Comma)) {
         j++;
         continue;
@@ -470,16 +550,18 @@ class DocumentScanner {
       break;
     }
     if (parenthesized) {
-      if (!this.isPunct(j, P.RParen)) return undefined;
+      if (!this.isPunct(j, P.RParen)) return -1;
       j++;
     }
-    if (j >= this.n || this.kinds[j] !== TokenKind.Punct) return undefined;
-    const op = this.tokText(j);
-    if (op === '=' || (op.length === 2 && op.endsWith('=') && '+-*/%@&|^'.includes(op[0]))) return { list, end: j, op };
-    return undefined;
+    if (j >= this.n || this.kinds[j] !== TokenKind.Punct) return -1;
+    // `=`, or a two-character `op=` (operator codes: `a·256 + b`).
+    const code = this.codes[j];
+    if (code === P.Eq) return j;
+    if (this.ends[j] - this.starts[j] === 2 && (code & 255) === P.Eq && AUGMENTED.includes(String.fromCharCode(code >> 8))) return j;
+    return -1;
   }
 
-  private assign(list: { name: string; start: number; end: number; subscript: boolean }[], value: Value, rhsStart: number, rhsEnd: number): void {
+  private assign(list: Target[], value: Value, rhsStart: number, rhsEnd: number): void {
     // The item the right-hand side is (exactly) gets the name.
     let itemIndex: number | undefined;
     for (let k = this.items.length - 1; k >= 0; k--) {
@@ -633,7 +715,8 @@ class DocumentScanner {
     /** The constructor item this chain produced, which absorbs `.reshape(…)` / `.view(…)`. */
     let chainItem = -1;
     for (;;) {
-      if (this.lineBreakAt(j)) return { value, end: j };
+      // No postfix at all (most operands): the primary's result as it is, no new object.
+      if (this.lineBreakAt(j)) return value === first.value && j === first.end ? first : { value, end: j };
       if (this.isPunct(j, P.Dot) && this.isName(j + 1)) {
         const name = this.tokText(j + 1);
         value = attribute(value, name);
@@ -674,7 +757,7 @@ class DocumentScanner {
         j = close + 1;
         continue;
       }
-      return { value, end: j };
+      return value === first.value && j === first.end ? first : { value, end: j };
     }
   }
 
@@ -684,7 +767,7 @@ class DocumentScanner {
     if (kind === TokenKind.Number) {
       const parsed = numberValue(this.text, this.starts[i], this.ends[i]);
       if (!parsed) return { value: UNKNOWN, end: i + 1 };
-      return { value: { kind: 'number', value: parsed.value, isInt: parsed.isInt }, end: i + 1 };
+      return { value: parsed.isInt ? intValue(parsed.value) : { kind: 'number', value: parsed.value, isInt: false }, end: i + 1 };
     }
     if (kind === TokenKind.String) {
       let j = i;
@@ -701,8 +784,9 @@ class DocumentScanner {
       if (name === 'None') return { value: NONE, end: i + 1 };
       if (this.codes[i] !== 0) return this.fail(i);
       const b = this.lookup(name);
-      if (!b) return { value: { kind: 'ref', path: name }, end: i + 1 };
-      this.nameItem(i, name, b.value, b);
+      if (!b) return { value: refValue(name), end: i + 1 };
+      // The binding's copy of the name: the item keeps it, and the fresh slice can die young.
+      this.nameItem(i, b.name === name ? b.name : name, b.value, b);
       return { value: b.value, end: i + 1 };
     }
     if (kind === TokenKind.Punct) {
@@ -879,7 +963,16 @@ class DocumentScanner {
 
   /** Arguments between `(` at `open` and `)` at `close`; the first may be read as tensor data. */
   private args(open: number, close: number, dataFirst: boolean): { args: Args; data?: ReturnType<typeof parseNested> } {
-    const positional: Arg[] = [];
+    // At most one positional argument per top-level comma, and one more: an array of that size
+    // (trimmed at the end), not one grown by push (its first push reserves 17 slots).
+    let most = 1;
+    for (let k = open + 1; k < close; k++) {
+      const m = this.match[k];
+      if (m > k) k = m;
+      else if (this.kinds[k] === TokenKind.Punct && this.codes[k] === P.Comma) most++;
+    }
+    const positional: Arg[] = new Array(most);
+    let count = 0;
     let keywords: Map<string, Arg> | undefined;
     let starred = false;
     let data: ReturnType<typeof parseNested> | undefined;
@@ -904,7 +997,7 @@ class DocumentScanner {
         }
         (keywords ??= new Map()).set(key, { value: v.value, start: argStart, end: this.ends[v.end - 1] });
         j = v.end;
-      } else if (dataFirst && positional.length === 0 && this.startsData(j)) {
+      } else if (dataFirst && count === 0 && this.startsData(j)) {
         const r = parseNested(this.text, this.starts[j], this.literalOptions(j, this.starts[close]));
         if (!r.ok && !isStructural(r.error)) this.literalFailAt = r.error.offset;
         const after = r.ok ? this.tokenAtOffset(j, r.value.end) : -1;
@@ -912,22 +1005,22 @@ class DocumentScanner {
           data = r;
           const v = r.value;
           const value: Value = v.shape.length === 0 ? { kind: 'number', value: v.values[0], isInt: v.elementKind !== 'float' } : { kind: 'array', literal: v, form: 'list' };
-          positional.push({ value, start: argStart, end: v.end });
+          positional[count++] = { value, start: argStart, end: v.end };
           j = after;
         } else if (!r.ok && isStructural(r.error)) {
           data = r;
-          positional.push({ value: UNKNOWN, start: argStart, end: argStart });
+          positional[count++] = { value: UNKNOWN, start: argStart, end: argStart };
           j = this.skipArgument(j, close);
         } else {
           const v = this.expression(j);
           if (v.end < 0) break;
-          positional.push({ value: v.value, start: argStart, end: this.ends[v.end - 1] });
+          positional[count++] = { value: v.value, start: argStart, end: this.ends[v.end - 1] };
           j = v.end;
         }
       } else {
         const v = this.expression(j);
         if (v.end < 0) break;
-        positional.push({ value: v.value, start: argStart, end: this.ends[v.end - 1] });
+        positional[count++] = { value: v.value, start: argStart, end: this.ends[v.end - 1] };
         j = v.end;
       }
       if (j === close) break;
@@ -937,6 +1030,7 @@ class DocumentScanner {
       }
       j++;
     }
+    if (count < most) positional.length = count;
     const args: Args = { positional, keywords: keywords ?? NO_KEYWORDS, starred };
     return data ? { args, data } : { args };
   }
@@ -964,24 +1058,40 @@ class DocumentScanner {
     return j;
   }
 
+  /** The item a call's outcome reports, added; the value with the item's index. */
+  private record(o: CallOutcome, startOffset: number, endOffset: number): { value: Value; item?: number } {
+    if (!o.item) return { value: o.value };
+    const tensor = o.value.kind === 'tensor' ? o.value : undefined;
+    const layer = o.item.layer;
+    const printedSize = o.item.kind === 'printed' && o.value.kind === 'seq' && o.value.form === 'size';
+    const { kind, form } = o.item;
+    if (!printedSize && !o.item.error && !layer?.error) {
+      // The common shapes as whole literals, as below (keys added later cost a property array each).
+      const item: Item = tensor
+        ? layer ? { kind, start: startOffset, end: endOffset, name: null, form, tensor, layer } : { kind, start: startOffset, end: endOffset, name: null, form, tensor }
+        : layer ? { kind, start: startOffset, end: endOffset, name: null, form, layer } : { kind, start: startOffset, end: endOffset, name: null, form };
+      const index = this.addItem(item);
+      if (kind === 'layer' && layer?.spec.style === 'module' && o.value.kind === 'unknown' && !layer.inputShape) {
+        return { value: { kind: 'layer', layer: layer.spec, itemIndex: index }, item: index };
+      }
+      return { value: o.value, item: index };
+    }
+    const item: Item = { kind: o.item.kind, start: startOffset, end: endOffset, name: null, form: o.item.form };
+    if (tensor) item.tensor = tensor;
+    if (o.item.kind === 'printed' && o.value.kind === 'seq' && o.value.form === 'size') item.size = intTuple(o.value);
+    if (o.item.layer) item.layer = o.item.layer;
+    if (o.item.layer?.error) item.error = o.item.layer.error;
+    if (o.item.error) item.error = o.item.error;
+    const index = this.addItem(item);
+    if (o.item.kind === 'layer' && o.item.layer?.spec.style === 'module' && o.value.kind === 'unknown' && !o.item.layer.inputShape) {
+      return { value: { kind: 'layer', layer: o.item.layer.spec, itemIndex: index }, item: index };
+    }
+    return { value: o.value, item: index };
+  }
+
   private call(callee: Value, pathText: string | undefined, open: number, close: number, startOffset: number): { value: Value; item?: number } {
     const endOffset = this.ends[close];
     const path = callee.kind === 'ref' ? canonical(callee.path) : undefined;
-    const record = (o: CallOutcome): { value: Value; item?: number } => {
-      if (!o.item) return { value: o.value };
-      const tensor = o.value.kind === 'tensor' ? o.value : undefined;
-      const item: Item = { kind: o.item.kind, start: startOffset, end: endOffset, name: null, form: o.item.form };
-      if (tensor) item.tensor = tensor;
-      if (o.item.kind === 'printed' && o.value.kind === 'seq' && o.value.form === 'size') item.size = intTuple(o.value);
-      if (o.item.layer) item.layer = o.item.layer;
-      if (o.item.layer?.error) item.error = o.item.layer.error;
-      if (o.item.error) item.error = o.item.error;
-      const index = this.addItem(item);
-      if (o.item.kind === 'layer' && o.item.layer?.spec.style === 'module' && o.value.kind === 'unknown' && !o.item.layer.inputShape) {
-        return { value: { kind: 'layer', layer: o.item.layer.spec, itemIndex: index }, item: index };
-      }
-      return { value: o.value, item: index };
-    };
 
     if (path && isDataCall(path)) {
       const { args, data } = this.args(open, close, true);
@@ -992,25 +1102,25 @@ class DocumentScanner {
       }
       const first = args.positional[0];
       const legacy = path.startsWith('torch.') && path.endsWith('Tensor');
-      if (data && data.ok && !(legacy && data.value.shape.length === 0)) return record(fromData(path, data.value, args.keywords));
+      if (data && data.ok && !(legacy && data.value.shape.length === 0)) return this.record(fromData(path, data.value, args.keywords), startOffset, endOffset);
       // Legacy constructors with sizes: torch.Tensor(2, 3).
       if (first && legacy) {
         const dims = args.positional.map((a) => intOf(a.value));
         if (dims.every((d): d is number => d !== undefined && d >= 0)) {
           const made = fromValue(path, { kind: 'number', value: 0, isInt: true }, args.keywords);
           const dtype = made.value.kind === 'tensor' ? made.value.dtype : 'torch.float32';
-          return record({ value: tensorValue(dims, dtype), item: { kind: 'constructor', form: path } });
+          return this.record({ value: tensorValue(dims, dtype), item: { kind: 'constructor', form: path } }, startOffset, endOffset);
         }
       }
       if (!first) return { value: UNKNOWN };
       const made = fromValue(path, first.value, args.keywords);
-      if (made.value.kind === 'tensor') return record({ value: made.value, item: { kind: 'literal', form: path } });
+      if (made.value.kind === 'tensor') return this.record({ value: made.value, item: { kind: 'literal', form: path } }, startOffset, endOffset);
       return { value: UNKNOWN };
     }
     if (path === 'torch.Size' || path === 'Size') {
       const { data } = this.args(open, close, true);
       if (this.failedAt >= 0) return { value: UNKNOWN };
-      if (data && data.ok) return record(sizeFromData(data.value));
+      if (data && data.ok) return this.record(sizeFromData(data.value), startOffset, endOffset);
       return { value: UNKNOWN };
     }
     if (callee.kind === 'layer') {
@@ -1023,7 +1133,12 @@ class DocumentScanner {
       if (defining && layer.inputShape && (defining.applications?.length ?? 0) < MAX_APPLICATIONS) {
         (defining.applications ??= []).push({ offset: startOffset, layer });
       }
-      const item: Item = { kind: 'layer', start: startOffset, end: endOffset, name: null, form: `${this.text.slice(startOffset, this.starts[open]).trim()}(…)`, layer };
+      const form = `${this.text.slice(startOffset, this.starts[open]).trim()}(…)`;
+      if (!layer.error && value.kind === 'tensor') {
+        // Whole, as below: a key added later costs a property array.
+        return { value, item: this.addItem({ kind: 'layer', start: startOffset, end: endOffset, name: null, form, layer, tensor: value }) };
+      }
+      const item: Item = { kind: 'layer', start: startOffset, end: endOffset, name: null, form, layer };
       if (layer.error) item.error = layer.error;
       const index = this.addItem(item);
       if (value.kind === 'tensor') item.tensor = value;
@@ -1042,10 +1157,10 @@ class DocumentScanner {
         const defining = this.items[layerArg.itemIndex];
         if (defining && (defining.applications?.length ?? 0) < MAX_APPLICATIONS) (defining.applications ??= []).push({ offset: startOffset, layer: report });
       }
-      return record(out);
+      return this.record(out, startOffset, endOffset);
     }
     const made = construct(path, args);
-    if (made) return record(made);
+    if (made) return this.record(made, startOffset, endOffset);
     const f = tensorFunction(path, args);
     if (f) return { value: f };
     return { value: UNKNOWN };

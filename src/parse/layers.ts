@@ -106,3 +106,81 @@ export function resolveInfo(spec: LayerSpec, inputShape: readonly number[], weig
     hasBias: spec.bias !== false,
   });
 }
+
+/** What a report needs of a resolution right away; the full ConvInfo is built only when asked for. */
+export interface ConvSize {
+  readonly batch: number;
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+}
+
+const isPair = (v: unknown): v is readonly [number, number] => Array.isArray(v) && v.length === 2;
+const positiveInt = (v: number): boolean => Number.isInteger(v) && v > 0;
+const naturalInt = (v: number): boolean => Number.isInteger(v) && v >= 0;
+
+/**
+ * The output size of a plain conv2d (zeros or replicate padding) when every check the engine's
+ * `convInfo` makes certainly passes; undefined whenever one might fail or the case is unusual, and
+ * the caller then asks the engine (which gives the exact message). The scan resolves thousands of
+ * layers, and a full ConvInfo costs about 2 KB of garbage each; hovers ask for it later.
+ */
+export function quickConvSize(spec: LayerSpec, inputShape: readonly number[], weightShape: readonly number[]): ConvSize | undefined {
+  const r = inputShape.length;
+  if (r < 2 || r > 4 || weightShape.length !== 4) return undefined;
+  const batch = r === 4 ? inputShape[0] : 1;
+  const inChannels = r === 2 ? 1 : inputShape[r - 3];
+  const inHeight = inputShape[r - 2];
+  const inWidth = inputShape[r - 1];
+  if (!(batch > 0 && inChannels > 0 && inHeight > 0 && inWidth > 0)) return undefined;
+  const outChannels = weightShape[0];
+  const kh = weightShape[2];
+  const kw = weightShape[3];
+  const groups = spec.groups ?? 1;
+  if (!positiveInt(groups) || !positiveInt(kh) || !positiveInt(kw) || !(outChannels > 0)) return undefined;
+  if (outChannels % groups !== 0 || weightShape[1] * groups !== inChannels) return undefined;
+  const stride = spec.stride ?? 1;
+  const dilation = spec.dilation ?? 1;
+  let sh: number, sw: number, dh: number, dw: number;
+  if (typeof stride === 'number') sh = sw = stride;
+  else if (isPair(stride)) [sh, sw] = [stride[0], stride[1]];
+  else return undefined;
+  if (typeof dilation === 'number') dh = dw = dilation;
+  else if (isPair(dilation)) [dh, dw] = [dilation[0], dilation[1]];
+  else return undefined;
+  if (!positiveInt(sh) || !positiveInt(sw) || !positiveInt(dh) || !positiveInt(dw)) return undefined;
+  const mode = spec.paddingMode ?? 'zeros';
+  if (mode !== 'zeros' && mode !== 'replicate') return undefined;
+  const ekh = dh * (kh - 1) + 1;
+  const ekw = dw * (kw - 1) + 1;
+  const padding = spec.padding ?? 0;
+  let ph: number, pw: number; // total padding per axis
+  if (padding === 'valid') ph = pw = 0;
+  else if (padding === 'same') {
+    if (sh !== 1 || sw !== 1) return undefined;
+    ph = ekh - 1;
+    pw = ekw - 1;
+  } else if (typeof padding === 'number') {
+    if (!naturalInt(padding)) return undefined;
+    ph = pw = 2 * padding;
+  } else if (Array.isArray(padding) && padding.length === 2) {
+    if (!naturalInt(padding[0]) || !naturalInt(padding[1])) return undefined;
+    ph = 2 * padding[0];
+    pw = 2 * padding[1];
+  } else if (Array.isArray(padding) && padding.length === 4) {
+    if (!padding.every(naturalInt)) return undefined;
+    ph = padding[0] + padding[1];
+    pw = padding[2] + padding[3];
+  } else return undefined;
+  const paddedHeight = inHeight + ph;
+  const paddedWidth = inWidth + pw;
+  if (ekh > paddedHeight || ekw > paddedWidth) return undefined;
+  return {
+    batch,
+    inChannels,
+    outChannels,
+    outHeight: Math.floor((paddedHeight - ekh) / sh) + 1,
+    outWidth: Math.floor((paddedWidth - ekw) / sw) + 1,
+  };
+}

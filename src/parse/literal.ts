@@ -111,23 +111,46 @@ export function numberValue(text: string, start: number, end: number): { readonl
   return scratch;
 }
 
+/**
+ * Every literal is read into these arrays and copied out at its exact size: a scan reads thousands
+ * of literals, and growing two plain arrays per literal, then copying them into typed arrays
+ * through the iterator (`Float64Array.from`), was the literal parser's largest cost after numbers.
+ * A parse runs to completion before the next starts (nothing here calls out), so one pair serves all.
+ */
+const SCRATCH_START = 1024;
+const SCRATCH_KEEP = 1 << 16;
+let scratchValues = new Float64Array(SCRATCH_START);
+let scratchOffsets = new Uint32Array(SCRATCH_START);
+
+/** The list frames of a parse, by depth (see `open`); the open ones; the dimension sizes fixed so far. */
+const FRAMES: Frame[] = [];
+const STACK: Frame[] = [];
+const DIMS: (number | undefined)[] = [];
+
+function growScratch(n: number): void {
+  const values = new Float64Array(n * 2);
+  const offsets = new Uint32Array(n * 2);
+  values.set(scratchValues);
+  offsets.set(scratchOffsets);
+  scratchValues = values;
+  scratchOffsets = offsets;
+}
+
 class LiteralParser {
   private readonly scanner: Scanner;
   private readonly maxElements: number;
   private readonly maxDepth: number;
-  /** Plain arrays while reading (cheap for the many small literals); typed arrays of the exact size at the end. */
-  private readonly values: number[] = [];
-  private readonly offsets: number[] = [];
+  /** Read into the shared scratch arrays; copied out at the exact size at the end (each result owns its arrays). */
   private n = 0;
   private kind: ElementKind = 'bool';
   private spaceSeparated = false;
   /** Dimension sizes fixed so far, by depth (the first list to close at a depth fixes it). */
-  private readonly dims: (number | undefined)[] = [];
+  private readonly dims: (number | undefined)[] = DIMS;
   /** In a space-separated list a sign must touch its number (`-1.`), or `1 - 1` would read as two. */
   private signMustTouch = false;
   /** Depth at which numbers sit, once the first number is seen (-1 before). */
   private leafDepth = -1;
-  private readonly stack: Frame[] = [];
+  private readonly stack: Frame[] = STACK;
 
   constructor(
     private readonly text: string,
@@ -138,6 +161,9 @@ class LiteralParser {
     tokens?: { readonly arrays: TokenArrays; readonly index: number },
   ) {
     this.scanner = tokens ? createArrayScanner(text, tokens.arrays, tokens.index, end) : createScanner(text, start, end);
+    // Shared with every parse, like FRAMES (a fresh pair per literal reserved 17 slots each at the first push).
+    DIMS.length = 0;
+    STACK.length = 0;
     this.maxElements = limits.maxElements ?? DEFAULT_MAX_ELEMENTS;
     this.maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
   }
@@ -167,10 +193,12 @@ class LiteralParser {
   }
 
   private push(value: number, offset: number): void {
-    if (this.n >= this.maxElements) this.fail(ParseErrorCode.TooManyElements, offset, 1, { limit: this.maxElements });
-    this.values.push(value);
-    this.offsets.push(offset);
-    this.n++;
+    const n = this.n;
+    if (n >= this.maxElements) this.fail(ParseErrorCode.TooManyElements, offset, 1, { limit: this.maxElements });
+    if (n === scratchValues.length) growScratch(n);
+    scratchValues[n] = value;
+    scratchOffsets[n] = offset;
+    this.n = n + 1;
   }
 
   /** The number `number()` read last (fields rather than an object: literals hold millions of them). */
@@ -263,19 +291,20 @@ class LiteralParser {
     const s = this.scanner;
     const depth = this.stack.length;
     if (depth >= this.maxDepth) this.fail(ParseErrorCode.TooDeep, s.tokenOffset, 1, { limit: this.maxDepth });
-    const parent = this.stack[depth - 1];
+    const parent = depth > 0 ? this.stack[depth - 1] : undefined; // not stack[-1]: a named-property lookup
     if (this.leafDepth >= 0 && depth >= this.leafDepth) {
       this.fail(ParseErrorCode.MixedNesting, s.tokenOffset, 1, { path: this.path(depth - 1) + `[${parent?.count ?? 0}]`, expected: 'a number', found: 'a list' });
     }
-    this.stack.push({
-      open: s.tokenOffset,
-      close: s.tokenChar() === 91 ? 93 : 41,
-      count: 0,
-      index: parent ? parent.count : 0,
-      separator: 0,
-      afterElement: false,
-      sawComma: false,
-    });
+    // Frames are reused by depth: a parse runs to completion before the next starts.
+    const frame = (FRAMES[depth] ??= { open: 0, close: 0, count: 0, index: 0, separator: 0, afterElement: false, sawComma: false });
+    frame.open = s.tokenOffset;
+    frame.close = s.tokenChar() === 91 ? 93 : 41;
+    frame.count = 0;
+    frame.index = parent ? parent.count : 0;
+    frame.separator = 0;
+    frame.afterElement = false;
+    frame.sawComma = false;
+    this.stack.push(frame);
   }
 
   /** Ends the innermost list at the current `]` or `)`. */
@@ -297,7 +326,7 @@ class LiteralParser {
       this.fail(ParseErrorCode.Ragged, frame.open, s.tokenOffset + 1 - frame.open, { path: this.path(depth), expectedCount: expected, foundCount: frame.count });
     }
     this.stack.pop();
-    const parent = this.stack[this.stack.length - 1];
+    const parent = this.stack.length > 0 ? this.stack[this.stack.length - 1] : undefined;
     if (parent) {
       parent.count++;
       parent.afterElement = true;
@@ -338,7 +367,7 @@ class LiteralParser {
     if (this.numKind === 'float') this.kind = 'float';
     else if (this.numKind === 'int' && this.kind === 'bool') this.kind = 'int';
     this.push(this.numValue, this.numOffset);
-    const frame = this.stack[depth - 1];
+    const frame = depth > 0 ? this.stack[depth - 1] : undefined;
     if (frame) {
       frame.count++;
       frame.afterElement = true;
@@ -391,14 +420,25 @@ class LiteralParser {
     } else {
       this.element(kind); // a scalar: torch.tensor(3.5)
     }
-    const shape: number[] = [];
     const rank = this.leafDepth >= 0 ? this.leafDepth : this.dims.length;
-    for (let d = 0; d < rank && this.dims[d] !== undefined; d++) shape.push(this.dims[d] as number);
+    let known = 0;
+    while (known < rank && this.dims[known] !== undefined) known++;
+    // Exact size: the result keeps it (push would reserve 17 slots).
+    const shape: number[] = new Array(known);
+    for (let d = 0; d < known; d++) shape[d] = this.dims[d] as number;
     const end = s.tokenOffset + s.tokenLength;
+    // Exact-size copies (slice: one block copy, no iteration); the scratch arrays go back to their
+    // small size after a large literal, so a 10 MB paste does not stay allocated.
+    const values = scratchValues.slice(0, this.n);
+    const offsets = scratchOffsets.slice(0, this.n);
+    if (scratchValues.length > SCRATCH_KEEP) {
+      scratchValues = new Float64Array(SCRATCH_START);
+      scratchOffsets = new Uint32Array(SCRATCH_START);
+    }
     return {
       shape,
-      values: Float64Array.from(this.values),
-      offsets: Uint32Array.from(this.offsets),
+      values,
+      offsets,
       start: this.start,
       end,
       elementKind: this.n === 0 ? 'float' : this.kind,

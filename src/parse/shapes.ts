@@ -4,15 +4,20 @@
  * indexing by ints and slices. Each returns undefined when PyTorch would raise (the scanner then
  * knows nothing rather than something wrong). Values are carried along where that is cheap.
  */
-import { numel, stridesOf, tensor as makeTensor, type Tensor } from '../engine/tensor';
+import { stridesOf, tensor as makeTensor, type Tensor } from '../engine/tensor';
+import { numel } from './values';
 
 /** Broadcast shape of two shapes (NumPy rules), or undefined when they do not broadcast. */
 export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] | undefined {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
+  // Leading dimensions a shape lacks are 1 (indexed, not read at negative indices: those are
+  // named-property lookups, slow in the scan's hot path).
+  const da = a.length - n;
+  const db = b.length - n;
   for (let i = 0; i < n; i++) {
-    const x = a[a.length - n + i] ?? 1;
-    const y = b[b.length - n + i] ?? 1;
+    const x = i + da >= 0 ? (a[i + da] ?? 1) : 1;
+    const y = i + db >= 0 ? (b[i + db] ?? 1) : 1;
     if (x !== y && x !== 1 && y !== 1) return undefined;
     out[i] = x === 1 ? y : x;
   }

@@ -3,7 +3,7 @@
  * NumPy would name it, and its values when the text determines them), a number, a tuple, a layer,
  * a reference to a library name, or nothing.
  */
-import { Tensor, DType, tensor as makeTensor, numel } from '../engine/tensor';
+import { Tensor, DType, tensor as makeTensor } from '../engine/tensor';
 import type { NestedLiteral } from './literal';
 import type { LayerSpec } from './layers';
 
@@ -164,24 +164,40 @@ class LazyTensorValue implements TensorValue {
 
 /** A tensor value of `shape` and `dtype`; `values` (or a function making them) when known, up to VALUE_CAP elements. */
 export function tensorValue(shape: readonly number[], dtype: string, values?: Values, literal?: NestedLiteral): TensorValue {
-  const own = [...shape];
+  // slice: an exact-size copy (values hold thousands of shapes); `[...shape]` went through the iterator.
+  const own = Array.isArray(shape) ? shape.slice() : Array.from(shape);
   return new LazyTensorValue(own, dtype, values && numel(own) <= VALUE_CAP ? values : undefined, literal);
+}
+
+/**
+ * The engine's `numel` with an indexed loop: the scan calls it thousands of times, and there the
+ * engine's `for…of` allocated an iterator result per dimension.
+ */
+export function numel(shape: ArrayLike<number>): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
+  return n;
 }
 
 /** The integers of a shape-like value (`(2, 3)`, `[2, 3]`, `torch.Size([2, 3])`, `X.shape`); undefined when not one. */
 export function intTuple(v: Value): number[] | undefined {
   if (v.kind === 'seq') {
-    const out: number[] = [];
-    for (const item of v.items) {
+    const items = v.items;
+    const out: number[] = new Array(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
       if (item.kind !== 'number' || !item.isInt) return undefined;
-      out.push(item.value);
+      out[i] = item.value;
     }
     return out;
   }
   if (v.kind === 'array') {
     const lit = v.literal;
     if (lit.shape.length !== 1 || lit.elementKind === 'float' || lit.values.length > 64) return undefined;
-    return Array.from(lit.values);
+    // An indexed copy: Array.from walks a typed array through its iterator.
+    const out: number[] = new Array(lit.values.length);
+    for (let i = 0; i < out.length; i++) out[i] = lit.values[i];
+    return out;
   }
   return undefined;
 }
@@ -192,7 +208,17 @@ export function intOf(v: Value | undefined): number | undefined {
 }
 
 export function seqOfInts(values: readonly number[], form: SeqValue['form'] = 'tuple'): SeqValue {
-  return { kind: 'seq', items: values.map((value) => ({ kind: 'number', value, isInt: true })), form };
+  const items: NumberValue[] = new Array(values.length);
+  for (let i = 0; i < values.length; i++) items[i] = intValue(values[i]);
+  return { kind: 'seq', items, form };
+}
+
+/** Small non-negative integers' values, shared (values are never modified): sizes, strides, dims. */
+const SMALL_INTS: NumberValue[] = Array.from({ length: 1024 }, (_, value) => ({ kind: 'number', value, isInt: true }));
+
+/** An integer's value (`isInt`); shared for 0…1023. */
+export function intValue(value: number): NumberValue {
+  return value >= 0 && value < 1024 && (value | 0) === value && !Object.is(value, -0) ? SMALL_INTS[value] : { kind: 'number', value, isInt: true };
 }
 
 /** A literal's tensor (for `torch.tensor(x)` where x is a bound list). */

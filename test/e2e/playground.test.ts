@@ -126,7 +126,10 @@ describe('Playground (e2e, real VS Code)', function () {
     const before = await renders(frame);
     const box = frame.locator('[data-editor="kernel"] vscode-textarea textarea');
     await box.click();
-    await wb.page.keyboard.press('Control+A');
+    // Select the old text from the page, not with Ctrl+A: a webview forwards Ctrl+A to the workbench,
+    // which later sends a select-all back; on a busy machine that lands mid-typing and the next key
+    // replaces what was typed so far (the "kernel read as its tail" failures).
+    await box.evaluate((el) => (el as HTMLTextAreaElement).select());
     await wb.page.keyboard.type(KERNEL_TEXT);
     await nextRender(frame, before);
     // The output settles on what the engine computes for the typed kernel.

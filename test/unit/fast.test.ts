@@ -47,6 +47,9 @@ describe('engine/fast: float32 conv kernels against the definition', () => {
       { n: 1, cin: 40, h: 30, w: 30, cout: 20, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, pt: 0, pb: 0, pl: 0, pr: 0, groups: 1 }, // pointwise, packed
       { n: 2, cin: 3, h: 9, w: 150, cout: 5, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 2, pb: 1, pl: 1, pr: 3, groups: 1 }, // wide rows copied into place
       { n: 1, cin: 4, h: 11, w: 131, cout: 24, kh: 3, kw: 5, sh: 2, sw: 2, dh: 1, dw: 1, pt: 1, pb: 0, pl: 2, pr: 2, groups: 2 }, // the same, packed
+      // Packed with columns contiguous across output rows (whole panels packed row of K by row of K):
+      { n: 1, cin: 300, h: 23, w: 29, cout: 20, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, pt: 0, pb: 0, pl: 0, pr: 0, groups: 1 }, // 1×1, 2 K blocks, a partial panel
+      { n: 2, cin: 12, h: 19, w: 7, cout: 36, kh: 3, kw: 1, sh: 1, sw: 1, dh: 2, dw: 1, pt: 2, pb: 1, pl: 0, pr: 0, groups: 2 }, // 3×1, rows padded only
     ];
     for (const s of shapes) {
       const c = info(s);

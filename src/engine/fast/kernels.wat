@@ -177,8 +177,34 @@
                           (param $colStep i32) (param $cols i32)
     (local $j i32) (local $end i32) (local $oh i32) (local $x i32) (local $src i32)
     (local $k i32) (local $o i32) (local $c i32) (local $jc i32) (local $v i32)
+    (local $np i32) (local $pstride i32) (local $d i32)
     (local.set $end (i32.add (local.get $j0) (local.get $nc)))
     (local.set $j (local.get $j0))
+    ;; Columns contiguous in the image across output rows (1×1 kernels, stride 1, no padding): the
+    ;; whole panels are packed row of K by row of K, each read in order (a row of K per panel
+    ;; would touch kc cache lines far apart per panel, which the prefetcher cannot follow).
+    (if (i32.and (i32.eq (local.get $colStep) (i32.const 4))
+                 (i32.eq (local.get $rowStep) (i32.shl (local.get $ow) (i32.const 2))))
+      (then
+        (if (local.tee $np (i32.shr_u (local.get $nc) (i32.const 3)))
+          (then
+            (local.set $pstride (i32.shl (local.get $kc) (i32.const 5)))
+            (local.set $k (i32.const 0))
+            (loop $krow
+              (local.set $src (i32.add (i32.add (local.get $img) (i32.shl (local.get $j0) (i32.const 2)))
+                                       (i32.load (i32.add (local.get $koff) (i32.shl (local.get $k) (i32.const 2))))))
+              (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $k) (i32.const 5))))
+              (local.set $c (local.get $np))
+              (loop $pan
+                (v128.store (local.get $d) (v128.load (local.get $src)))
+                (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $src)))
+                (local.set $src (i32.add (local.get $src) (i32.const 32)))
+                (local.set $d (i32.add (local.get $d) (local.get $pstride)))
+                (br_if $pan (local.tee $c (i32.sub (local.get $c) (i32.const 1)))))
+              (br_if $krow (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $kc))))
+            (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $np) (local.get $pstride))))
+            (local.set $j (i32.add (local.get $j0) (i32.shl (local.get $np) (i32.const 3))))))))
+    (if (i32.ge_u (local.get $j) (local.get $end)) (then (return)))
     (loop $panels
       (local.set $oh (i32.div_u (local.get $j) (local.get $ow)))
       (local.set $x (i32.sub (local.get $j) (i32.mul (local.get $oh) (local.get $ow))))

@@ -89,7 +89,7 @@ export function layoutGemm(info: ConvInfo, plan: GemmPlan, layout: HeapLayout): 
   return {
     koff: layout.take(4 * plan.k),
     bias: layout.take(4 * info.groups * plan.mPad),
-    a: layout.take(4 * info.groups * plan.mPad * plan.k),
+    a: layout.take(5 * info.groups * plan.mPad * plan.k), // room for panelStep 20
     stage,
     img: plan.padded ? layout.take(4 * info.inChannels * plan.hp * plan.wp) : stage,
   };
@@ -97,6 +97,11 @@ export function layoutGemm(info: ConvInfo, plan: GemmPlan, layout: HeapLayout): 
 
 export function layoutScratch(plan: GemmPlan, layout: HeapLayout): GemmScratch {
   return { b: layout.take(plan.bBytes), c: layout.take(4 * plan.mPad * plan.ldc), cols: layout.take(32) };
+}
+
+/** Bytes per k of a packed 4-row weight panel: 20 where rows mode reads koff[k] from it (see Kernels.convRows). */
+export function panelStep(kern: Kernels, plan: GemmPlan): number {
+  return plan.rows && kern.offsetsInA ? 20 : 16;
 }
 
 /** Fills the row offsets, the packed weights and the bias (after `reserve`). */
@@ -114,22 +119,26 @@ export function fillGemm(kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: Gem
     }
   }
   // Weights of group g, row o, are w[(g·m + o)·k + kk]; packed by K block, then 4-row panel, k-major.
-  // One weight row at a time, read in order and written with a stride of 4 (a quarter of the
-  // index arithmetic of element by element; W2 packs 250,000 weights per call).
+  // One weight row at a time, read in order and written with a stride of 4 or 5 (a quarter of
+  // the index arithmetic of element by element; W2 packs 250,000 weights per call).
+  const step = panelStep(kern, plan) >>> 2; // floats per k: the 4 weights, after koff[k] if 5
+  const lead = step - 4;
+  const koff = buf.koff >>> 2;
   let d = buf.a >>> 2;
   for (let g = 0; g < groups; g++) {
     for (let k0 = 0; k0 < k; k0 += kc) {
       const kb = Math.min(kc, k - k0);
       for (let o0 = 0; o0 < mPad; o0 += 4) {
+        if (lead) for (let kk = 0; kk < kb; kk++) i32[d + kk * step] = i32[koff + k0 + kk];
         for (let o = o0; o < o0 + 4; o++) {
-          let at = d + (o - o0);
+          let at = d + lead + (o - o0);
           if (o < m) {
-            for (let kk = k0, from = (g * m + o) * k + k0; kk < k0 + kb; kk++, at += 4) f32[at] = w[from++];
+            for (let kk = k0, from = (g * m + o) * k + k0; kk < k0 + kb; kk++, at += step) f32[at] = w[from++];
           } else {
-            for (let kk = 0; kk < kb; kk++, at += 4) f32[at] = 0;
+            for (let kk = 0; kk < kb; kk++, at += step) f32[at] = 0;
           }
         }
-        d += 4 * kb;
+        d += step * kb;
       }
     }
   }
@@ -169,7 +178,8 @@ export function gemmUnits(kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: Ge
   const m = info.outChannelsPerGroup;
   const ow = info.outWidth;
   const img = buf.img + 4 * g * info.inChannelsPerGroup * hp * wp;
-  const a = buf.a + 4 * g * mPad * k;
+  const aStep = panelStep(kern, plan);
+  const a = buf.a + g * (mPad / 4) * k * aStep;
   const bias = buf.bias + 4 * g * mPad;
   const rowStep = 4 * info.strideHeight * wp;
   const c = s.c >>> 2;
@@ -180,11 +190,11 @@ export function gemmUnits(kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: Ge
       const first = k0 === 0 ? 1 : 0;
       if (plan.rows) {
         for (let r = 0; r < count; r++) {
-          kern.convRows(a + 4 * mPad * k0, img + (u + r) * rowStep, buf.koff + 4 * k0, kb, mPad / 4, rowPad / 8, s.c + 4 * r * rowPad, 4 * ldc, bias, first);
+          kern.convRows(a + (mPad / 4) * k0 * aStep, img + (u + r) * rowStep, buf.koff + 4 * k0, kb, mPad / 4, rowPad / 8, s.c + 4 * r * rowPad, 4 * ldc, bias, first);
         }
       } else {
         kern.packB(s.b, img, buf.koff + 4 * k0, kb, u, count, ow, rowStep, 4 * info.strideWidth, s.cols);
-        kern.gemm(a + 4 * mPad * k0, s.b, kb, mPad / 4, Math.ceil(count / 8), s.c, 4 * ldc, bias, first);
+        kern.gemm(a + (mPad / 4) * k0 * aStep, s.b, kb, mPad / 4, Math.ceil(count / 8), s.c, 4 * ldc, bias, first);
       }
     }
     for (let o = 0; o < m; o++) {

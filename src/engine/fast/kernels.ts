@@ -7,6 +7,8 @@
 export interface Kernels {
   /** True for the WebAssembly SIMD set (it also has `depthwise` and `maxPool`). */
   readonly simd: boolean;
+  /** `convRows` reads each k's image offset from the A panel (see there). */
+  readonly offsetsInA: boolean;
   /** Views of the heap. `reserve` may replace them: read them after it. */
   readonly f32: Float32Array;
   readonly i32: Int32Array;
@@ -19,8 +21,10 @@ export interface Kernels {
   gemm(a: number, b: number, kc: number, mt: number, nt: number, c: number, ldc: number, bias: number, first: number): void;
   /**
    * One output row segment of a stride-1 conv without packing: C[4·mt × 8·nt] = (first ? bias : C)
-   * + A·B where row k of B is the 8·nt floats at byte src + i32[koff/4 + k]. The last panel may
-   * compute up to 7 outputs past the row (C needs the room).
+   * + A·B where row k of B is the 8·nt floats at byte src + koff[k]. The last panel may compute
+   * up to 7 outputs past the row (C needs the room). Where `offsetsInA`, each k of an A panel is
+   * 20 bytes, koff[k] (i32) then the 4 weights, and `koff` is unused; else A is as for `gemm` and
+   * koff[k] is i32[koff/4 + k].
    */
   convRows(a: number, src: number, koff: number, kc: number, mt: number, nt: number, c: number, ldc: number, bias: number, first: number): void;
   /**

@@ -68,8 +68,10 @@
 
   ;; $tile without packing B: row k of the panel is the 8 floats at src + koff[k] (stride 1 along
   ;; the width, so 8 neighbouring outputs of one row read 8 neighbouring inputs). One more load
-  ;; and add per k than $tile, but no packing pass: the better deal when C_out is small.
-  (func $tile_rows (param $a i32) (param $src i32) (param $koff i32) (param $kc i32) (param $c i32)
+  ;; and add per k than $tile, but no packing pass: the better deal when C_out is small. The A
+  ;; panel carries koff[k] in front of each k's 4 weights (20 bytes per k): one pointer to step
+  ;; instead of two, and the loop is bound by instruction issue, not by the multiplies.
+  (func $tile_rows (param $a i32) (param $src i32) (param $kc i32) (param $c i32)
                    (param $ldc i32) (param $bias i32) (param $first i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
@@ -98,23 +100,22 @@
         (local.set $c30 (v128.load (local.get $r3)))
         (local.set $c31 (v128.load offset=16 (local.get $r3)))))
     (loop $k
-      (local.set $b (i32.add (local.get $src) (i32.load (local.get $koff))))
+      (local.set $b (i32.add (local.get $src) (i32.load (local.get $a))))
       (local.set $b0 (v128.load (local.get $b)))
       (local.set $b1 (v128.load offset=16 (local.get $b)))
-      (local.set $av (v128.load32_splat (local.get $a)))
+      (local.set $av (v128.load32_splat offset=4 (local.get $a)))
       (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $av) (local.get $b0))))
       (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $av) (local.get $b1))))
-      (local.set $av (v128.load32_splat offset=4 (local.get $a)))
+      (local.set $av (v128.load32_splat offset=8 (local.get $a)))
       (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $av) (local.get $b0))))
       (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $av) (local.get $b1))))
-      (local.set $av (v128.load32_splat offset=8 (local.get $a)))
+      (local.set $av (v128.load32_splat offset=12 (local.get $a)))
       (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $av) (local.get $b0))))
       (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $av) (local.get $b1))))
-      (local.set $av (v128.load32_splat offset=12 (local.get $a)))
+      (local.set $av (v128.load32_splat offset=16 (local.get $a)))
       (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $av) (local.get $b0))))
       (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $av) (local.get $b1))))
-      (local.set $a (i32.add (local.get $a) (i32.const 16)))
-      (local.set $koff (i32.add (local.get $koff) (i32.const 4)))
+      (local.set $a (i32.add (local.get $a) (i32.const 20)))
       (br_if $k (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))
     (v128.store (local.get $c) (local.get $c00))
     (v128.store offset=16 (local.get $c) (local.get $c01))
@@ -138,12 +139,12 @@
       (local.set $cp (local.get $c))
       (local.set $j (local.get $nt))
       (loop $cols
-        (call $tile_rows (local.get $a) (local.get $sp) (local.get $koff) (local.get $kc) (local.get $cp)
+        (call $tile_rows (local.get $a) (local.get $sp) (local.get $kc) (local.get $cp)
                          (local.get $ldc) (local.get $bias) (local.get $first))
         (local.set $sp (i32.add (local.get $sp) (i32.const 32)))
         (local.set $cp (i32.add (local.get $cp) (i32.const 32)))
         (br_if $cols (local.tee $j (i32.sub (local.get $j) (i32.const 1)))))
-      (local.set $a (i32.add (local.get $a) (i32.shl (local.get $kc) (i32.const 4))))
+      (local.set $a (i32.add (local.get $a) (i32.mul (local.get $kc) (i32.const 20))))
       (local.set $c (i32.add (local.get $c) (i32.shl (local.get $ldc) (i32.const 2))))
       (local.set $bias (i32.add (local.get $bias) (i32.const 16)))
       (br_if $rows (local.tee $mt (i32.sub (local.get $mt) (i32.const 1))))))

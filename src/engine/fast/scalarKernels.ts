@@ -7,6 +7,7 @@ import type { Kernels } from './kernels';
 
 export class ScalarKernels implements Kernels {
   readonly simd = false;
+  readonly offsetsInA = false;
   f32 = new Float32Array(0);
   i32 = new Int32Array(0);
   /** convRows packs one 8-column panel here, then runs the packed tile on it. */

@@ -55,6 +55,7 @@ export function sharedMemory(): WebAssembly.Memory {
 
 export class WasmKernels implements SimdKernels {
   readonly simd = true;
+  readonly offsetsInA = true;
   f32: Float32Array;
   i32: Int32Array;
   private readonly x: Exports;

@@ -46,6 +46,11 @@ export interface SimdKernels extends Kernels {
   /** `depthwise` for a 3×3 kernel with stride 1 along the width. */
   depthwise3x3(dst: number, img: number, w: number, bias: number, oh: number, ow: number, rowStep: number, dilRow: number, dilCol: number): void;
   maxPool(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, colStep: number, dilRow: number, dilCol: number, kh: number, kw: number): void;
+  /**
+   * Splits planes of hp×wp floats into two column phases of hp×wq floats each (phase p: columns
+   * p, p + 2, …), phase 0 then phase 1 per plane; reads up to 8 floats past the source.
+   */
+  phases2(dst: number, src: number, planes: number, hp: number, wp: number, wq: number): void;
   /** The 2×2 window with stride 2 along the width and no dilation (dilRow: bytes to the window's second row). */
   maxPool2x2(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, dilRow: number): void;
 }

@@ -306,6 +306,36 @@
         (local.set $src (i32.add (local.get $src) (i32.shl (i32.mul (local.get $h) (local.get $w)) (i32.const 2))))
         (br_if $plane (local.tee $planes (i32.sub (local.get $planes) (i32.const 1)))))))
 
+;; Splits `planes` planes of hp rows × wp floats into two column phases of hp rows × wq floats
+  ;; each (phase p holds columns p, p + 2, p + 4, …), phase 0's rows then phase 1's, plane by
+  ;; plane. Reads up to 8 floats past a row (the next row, or slack) and writes up to 3 past a phase
+  ;; row, which the next phase row overwrites (or slack): phases are written in address order.
+  (func (export "phases2") (param $dst i32) (param $src i32) (param $planes i32) (param $hp i32)
+                           (param $wp i32) (param $wq i32)
+    (local $p i32) (local $r i32) (local $s i32) (local $ss i32) (local $q i32) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $wp) (i32.const 2)))
+    (loop $plane
+      (local.set $p (i32.const 0))
+      (loop $phase
+        (local.set $s (i32.add (local.get $src) (i32.shl (local.get $p) (i32.const 2))))
+        (local.set $r (local.get $hp))
+        (loop $row
+          (local.set $ss (local.get $s))
+          (local.set $q (i32.const 0))
+          (loop $cols
+            (v128.store (local.get $dst)
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                (v128.load (local.get $ss)) (v128.load offset=16 (local.get $ss))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $ss (i32.add (local.get $ss) (i32.const 32)))
+            (br_if $cols (i32.lt_u (local.tee $q (i32.add (local.get $q) (i32.const 4))) (local.get $wq))))
+          (local.set $dst (i32.sub (local.get $dst) (i32.shl (i32.sub (local.get $q) (local.get $wq)) (i32.const 2))))
+          (local.set $s (i32.add (local.get $s) (local.get $rowBytes)))
+          (br_if $row (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
+        (br_if $phase (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (i32.const 2))))
+      (local.set $src (i32.add (local.get $src) (i32.mul (local.get $hp) (local.get $rowBytes))))
+      (br_if $plane (local.tee $planes (i32.sub (local.get $planes) (i32.const 1))))))
+
   ;; Fills only the border of `planes` hp×wp planes whose image (h×w at top, left) is already in
   ;; place: for wide rows the caller copies them straight from JavaScript, saving a pass.
   (func (export "borders") (param $dst i32) (param $planes i32) (param $h i32) (param $w i32)

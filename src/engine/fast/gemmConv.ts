@@ -99,7 +99,7 @@ export function layoutGemm(info: ConvInfo, plan: GemmPlan, layout: HeapLayout): 
     wide,
     koff: layout.take(4 * plan.k),
     bias: layout.take(4 * info.groups * plan.mPad),
-    a: layout.take(5 * info.groups * plan.mPad * plan.k), // room for panelStep 20
+    a: layout.take((plan.rows ? 5 : 4) * info.groups * plan.mPad * plan.k), // panelStep 20 or 16 bytes per k and 4 rows
     stage,
     img: plan.padded || plan.phases > 1 ? layout.take(4 * info.inChannels * plan.phases * plan.hp * plan.wq) : stage,
   };

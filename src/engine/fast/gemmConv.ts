@@ -45,8 +45,12 @@ export interface GemmPlan {
   readonly bBytes: number; // packed B block (0 in rows mode)
 }
 
-/** `blocksWanted`: split the units into at least this many blocks (threads share blocks out). */
-export function planGemm(info: ConvInfo, blocksWanted = 1): GemmPlan {
+/**
+ * `blocksWanted`: split the units into at least this many blocks (threads share blocks out).
+ * `phases`: column phases allowed (the TypeScript kernels stay packed with a stride along the
+ * width: their rows mode packs a panel per tile anyway, and W3 lost ~3% there).
+ */
+export function planGemm(info: ConvInfo, blocksWanted = 1, phases = true): GemmPlan {
   const k = info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
   const kc = Math.ceil(k / Math.ceil(k / KC));
   const mPad = Math.ceil(info.outChannelsPerGroup / 4) * 4;
@@ -56,7 +60,7 @@ export function planGemm(info: ConvInfo, blocksWanted = 1): GemmPlan {
   const rowPad = ceil8(info.outWidth);
   const pointwise = info.kernelHeight === 1 && info.kernelWidth === 1;
   const waste = rowPad / info.outWidth; // work per useful output in rows mode
-  if (mPad <= FEW_CHANNELS ? waste <= 2 : !pointwise && waste <= 16 / 15) {
+  if ((info.strideWidth === 1 || phases) && (mPad <= FEW_CHANNELS ? waste <= 2 : !pointwise && waste <= 16 / 15)) {
     const phases = info.strideWidth;
     const wq = Math.ceil(wp / phases);
     const perBlock = Math.max(1, Math.min(Math.ceil(info.outHeight / blocksWanted), Math.floor(C_BYTES / (4 * mPad * rowPad))));
@@ -256,7 +260,7 @@ export function gemmUnits(kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: Ge
 
 /** The whole conv on one thread. */
 export function convGemm(kern: Kernels, info: ConvInfo, x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array): void {
-  const plan = planGemm(info);
+  const plan = planGemm(info, 1, kern.simd);
   const layout = new HeapLayout();
   const buf = layoutGemm(info, plan, layout);
   const scratch = layoutScratch(plan, layout);

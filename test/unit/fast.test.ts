@@ -47,6 +47,14 @@ describe('engine/fast: float32 conv kernels against the definition', () => {
       { n: 1, cin: 40, h: 30, w: 30, cout: 20, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, pt: 0, pb: 0, pl: 0, pr: 0, groups: 1 }, // pointwise, packed
       { n: 2, cin: 3, h: 9, w: 150, cout: 5, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 2, pb: 1, pl: 1, pr: 3, groups: 1 }, // wide rows copied into place
       { n: 1, cin: 4, h: 11, w: 131, cout: 24, kh: 3, kw: 5, sh: 2, sw: 2, dh: 1, dw: 1, pt: 1, pb: 0, pl: 2, pr: 2, groups: 2 }, // the same, packed
+      // Packed with columns contiguous across output rows (whole panels packed row of K by row of K):
+      { n: 1, cin: 300, h: 23, w: 29, cout: 20, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, pt: 0, pb: 0, pl: 0, pr: 0, groups: 1 }, // 1×1, 2 K blocks, a partial panel
+      { n: 2, cin: 12, h: 19, w: 7, cout: 36, kh: 3, kw: 1, sh: 1, sw: 1, dh: 2, dw: 1, pt: 2, pb: 1, pl: 0, pr: 0, groups: 2 }, // 3×1, rows padded only
+      // Rows mode on column phases (a stride along the width):
+      { n: 2, cin: 3, h: 33, w: 45, cout: 20, kh: 7, kw: 7, sh: 2, sw: 2, dh: 1, dw: 1, pt: 3, pb: 3, pl: 3, pr: 3, groups: 1 }, // stem-like, many channels
+      { n: 1, cin: 2, h: 20, w: 40, cout: 5, kh: 3, kw: 3, sh: 1, sw: 3, dh: 1, dw: 2, pt: 1, pb: 0, pl: 2, pr: 1, groups: 1 }, // 3 phases, dilation
+      { n: 1, cin: 4, h: 9, w: 150, cout: 6, kh: 3, kw: 4, sh: 2, sw: 2, dh: 1, dw: 1, pt: 0, pb: 1, pl: 1, pr: 2, groups: 2 }, // wide rows, groups
+      { n: 2, cin: 3, h: 12, w: 17, cout: 3, kh: 2, kw: 3, sh: 3, sw: 2, dh: 2, dw: 3, pt: 0, pb: 0, pl: 0, pr: 0, groups: 1 }, // no padding, odd width
     ];
     for (const s of shapes) {
       const c = info(s);

@@ -9,11 +9,14 @@
  *   being whole output rows, each padded to a multiple of 8. Measured: better than packing unless
  *   that padding wastes more than 1/16 of the work, or the kernel is 1×1 (rows of K are then whole
  *   channels apart, which the cache likes less than packed panels); always better when C_out is
- *   small, as packing then costs about as much as the product.
+ *   small, as packing then costs about as much as the product. A conv with a stride along the
+ *   width runs in rows mode too, on its image split into column phases: phase p of a row holds
+ *   columns p, p + s, p + 2s, … so the 8 neighbouring outputs of a tap read 8 neighbouring floats
+ *   of one phase (W3, the 7×7/2 stem, no longer packs 147 rows of K per pixel).
  * Extra memory: one padded image, the packed weights and the blocks.
  */
 import type { ConvInfo } from '../convInfo';
-import { HeapLayout, type Kernels } from './kernels';
+import { HeapLayout, type Kernels, type SimdKernels } from './kernels';
 
 /** K rows per block: a 4×KC A panel (4 KiB) and an 8×KC B panel (8 KiB) share L1. */
 const KC = 256;
@@ -33,6 +36,8 @@ export interface GemmPlan {
   readonly wp: number;
   readonly padded: boolean;
   readonly rows: boolean; // rows mode (see above), else packed
+  readonly phases: number; // column phases of the image as laid out (rows mode: the width stride, else 1)
+  readonly wq: number; // floats per row of one phase (wp when phases is 1)
   readonly units: number; // work units: output rows (rows mode) or output pixels (packed)
   readonly unitsPerBlock: number;
   readonly rowPad: number; // rows mode: floats per output row in the C block (a multiple of 8)
@@ -40,8 +45,12 @@ export interface GemmPlan {
   readonly bBytes: number; // packed B block (0 in rows mode)
 }
 
-/** `blocksWanted`: split the units into at least this many blocks (threads share blocks out). */
-export function planGemm(info: ConvInfo, blocksWanted = 1): GemmPlan {
+/**
+ * `blocksWanted`: split the units into at least this many blocks (threads share blocks out).
+ * `phases`: column phases allowed (the TypeScript kernels stay packed with a stride along the
+ * width: their rows mode packs a panel per tile anyway, and W3 lost ~3% there).
+ */
+export function planGemm(info: ConvInfo, blocksWanted = 1, phases = true): GemmPlan {
   const k = info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
   const kc = Math.ceil(k / Math.ceil(k / KC));
   const mPad = Math.ceil(info.outChannelsPerGroup / 4) * 4;
@@ -51,13 +60,15 @@ export function planGemm(info: ConvInfo, blocksWanted = 1): GemmPlan {
   const rowPad = ceil8(info.outWidth);
   const pointwise = info.kernelHeight === 1 && info.kernelWidth === 1;
   const waste = rowPad / info.outWidth; // work per useful output in rows mode
-  if (info.strideWidth === 1 && (mPad <= FEW_CHANNELS ? waste <= 2 : !pointwise && waste <= 16 / 15)) {
+  if ((info.strideWidth === 1 || phases) && (mPad <= FEW_CHANNELS ? waste <= 2 : !pointwise && waste <= 16 / 15)) {
+    const phases = info.strideWidth;
+    const wq = Math.ceil(wp / phases);
     const perBlock = Math.max(1, Math.min(Math.ceil(info.outHeight / blocksWanted), Math.floor(C_BYTES / (4 * mPad * rowPad))));
-    return { k, kc, mPad, hp, wp, padded, rows: true, units: info.outHeight, unitsPerBlock: perBlock, rowPad, ldc: perBlock * rowPad, bBytes: 0 };
+    return { k, kc, mPad, hp, wp, padded, rows: true, phases, wq, units: info.outHeight, unitsPerBlock: perBlock, rowPad, ldc: perBlock * rowPad, bBytes: 0 };
   }
   const pixels = info.outHeight * info.outWidth;
   const nc = Math.max(8, Math.min(ceil8(pixels / blocksWanted), floor8(B_BYTES / (4 * kc)), floor8(C_BYTES / (4 * mPad))));
-  return { k, kc, mPad, hp, wp, padded, rows: false, units: pixels, unitsPerBlock: nc, rowPad, ldc: nc, bBytes: 4 * kc * nc };
+  return { k, kc, mPad, hp, wp, padded, rows: false, phases: 1, wq: wp, units: pixels, unitsPerBlock: nc, rowPad, ldc: nc, bBytes: 4 * kc * nc };
 }
 
 function floor8(n: number): number {
@@ -74,7 +85,8 @@ export interface GemmBuffers {
   bias: number;
   a: number; // packed weights
   stage: number; // one image as given
-  img: number; // the same, padded (= stage without padding)
+  wide: number; // the same, padded, before a split into column phases (= stage without padding)
+  img: number; // the image the kernels read: padded, split into column phases (= stage if neither)
 }
 
 /** One thread's scratch: the packed B block, the C block, 8 i32 for the packer. */
@@ -86,12 +98,14 @@ export interface GemmScratch {
 
 export function layoutGemm(info: ConvInfo, plan: GemmPlan, layout: HeapLayout): GemmBuffers {
   const stage = layout.take(4 * info.inChannels * info.inHeight * info.inWidth);
+  const wide = plan.phases > 1 && plan.padded ? layout.take(4 * info.inChannels * plan.hp * plan.wp) : stage;
   return {
+    wide,
     koff: layout.take(4 * plan.k),
     bias: layout.take(4 * info.groups * plan.mPad),
-    a: layout.take(4 * info.groups * plan.mPad * plan.k),
+    a: layout.take((plan.rows ? 5 : 4) * info.groups * plan.mPad * plan.k), // panelStep 20 or 16 bytes per k and 4 rows
     stage,
-    img: plan.padded ? layout.take(4 * info.inChannels * plan.hp * plan.wp) : stage,
+    img: plan.padded || plan.phases > 1 ? layout.take(4 * info.inChannels * plan.phases * plan.hp * plan.wq) : stage,
   };
 }
 
@@ -99,29 +113,51 @@ export function layoutScratch(plan: GemmPlan, layout: HeapLayout): GemmScratch {
   return { b: layout.take(plan.bBytes), c: layout.take(4 * plan.mPad * plan.ldc), cols: layout.take(32) };
 }
 
+/** Bytes per k of a packed 4-row weight panel: 20 where rows mode reads koff[k] from it (see Kernels.convRows). */
+export function panelStep(kern: Kernels, plan: GemmPlan): number {
+  return plan.rows && kern.offsetsInA ? 20 : 16;
+}
+
 /** Fills the row offsets, the packed weights and the bias (after `reserve`). */
 export function fillGemm(kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: GemmBuffers, w: Float32Array, bias: Float32Array | null): void {
   const { kernelHeight: kh, kernelWidth: kw, groups } = info;
   const m = info.outChannelsPerGroup;
-  const { k, kc, mPad, wp, hp } = plan;
+  const { k, kc, mPad, hp, phases, wq } = plan;
   const i32 = kern.i32;
   const f32 = kern.f32;
-  // Row k = (ci, i, j) reads the image at (ci, i·dilation, j·dilation) from the window's corner.
+  // Row k = (ci, i, j) reads the image at (ci, i·dilation, j·dilation) from the window's corner:
+  // column j·dilation is column ⌊j·dilation / phases⌋ of phase (j·dilation mod phases).
   let r = buf.koff >>> 2;
   for (let ci = 0; ci < info.inChannelsPerGroup; ci++) {
     for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) i32[r++] = 4 * (ci * hp * wp + i * info.dilationHeight * wp + j * info.dilationWidth);
+      for (let j = 0; j < kw; j++) {
+        const col = j * info.dilationWidth;
+        const p = col % phases;
+        i32[r++] = 4 * (((ci * phases + p) * hp + i * info.dilationHeight) * wq + (col - p) / phases);
+      }
     }
   }
   // Weights of group g, row o, are w[(g·m + o)·k + kk]; packed by K block, then 4-row panel, k-major.
+  // One weight row at a time, read in order and written with a stride of 4 or 5 (a quarter of
+  // the index arithmetic of element by element; W2 packs 250,000 weights per call).
+  const step = panelStep(kern, plan) >>> 2; // floats per k: the 4 weights, after koff[k] if 5
+  const lead = step - 4;
+  const koff = buf.koff >>> 2;
   let d = buf.a >>> 2;
   for (let g = 0; g < groups; g++) {
     for (let k0 = 0; k0 < k; k0 += kc) {
       const kb = Math.min(kc, k - k0);
       for (let o0 = 0; o0 < mPad; o0 += 4) {
-        for (let kk = k0; kk < k0 + kb; kk++) {
-          for (let o = o0; o < o0 + 4; o++) f32[d++] = o < m ? w[(g * m + o) * k + kk] : 0;
+        if (lead) for (let kk = 0; kk < kb; kk++) i32[d + kk * step] = i32[koff + k0 + kk];
+        for (let o = o0; o < o0 + 4; o++) {
+          let at = d + lead + (o - o0);
+          if (o < m) {
+            for (let kk = k0, from = (g * m + o) * k + k0; kk < k0 + kb; kk++, at += step) f32[at] = w[from++];
+          } else {
+            for (let kk = 0; kk < kb; kk++, at += step) f32[at] = 0;
+          }
         }
+        d += step * kb;
       }
     }
   }
@@ -135,20 +171,54 @@ export function fillGemm(kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: Gem
 export function loadImage(kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: GemmBuffers, x: Float32Array, n: number): void {
   const { inChannels: c, inHeight: h, inWidth: w } = info;
   const size = c * h * w;
+  if (plan.phases === 2 && kern.simd) {
+    // Stride 2 along the width: the padded image, then its columns split with vector shuffles.
+    loadPadded(kern, info, plan, buf.stage, buf.wide, x, n);
+    (kern as SimdKernels).phases2(buf.img, buf.wide, c, plan.hp, plan.wp, plan.wq);
+  } else if (plan.phases > 1) {
+    // Column phases (rows mode with a stride along the width), padding included.
+    const { hp, phases, wq } = plan;
+    const f32 = kern.f32;
+    const top = info.padTop, left = info.padLeft;
+    let d = buf.img >>> 2;
+    for (let ch = 0; ch < c; ch++) {
+      const plane = n * size + ch * h * w;
+      for (let p = 0; p < phases; p++) {
+        for (let r = 0; r < hp; r++) {
+          const ir = r - top;
+          if (ir < 0 || ir >= h) {
+            f32.fill(0, d, d + wq);
+            d += wq;
+            continue;
+          }
+          const from = plane + ir * w;
+          for (let q = 0, ic = p - left; q < wq; q++, ic += phases) f32[d++] = ic >= 0 && ic < w ? x[from + ic] : 0;
+        }
+      }
+    }
+  } else {
+    loadPadded(kern, info, plan, buf.stage, buf.img, x, n);
+  }
+}
+
+/** Image n of x, padded with zeros, at `dst` (hp×wp planes); `stage` (= dst without padding) may be used on the way. */
+function loadPadded(kern: Kernels, info: ConvInfo, plan: GemmPlan, stage: number, dst: number, x: Float32Array, n: number): void {
+  const { inChannels: c, inHeight: h, inWidth: w } = info;
+  const size = c * h * w;
   if (!plan.padded) {
-    kern.f32.set(x.subarray(n * size, (n + 1) * size), buf.stage >>> 2);
+    kern.f32.set(x.subarray(n * size, (n + 1) * size), stage >>> 2);
   } else if (w >= WIDE_ROW) {
     // Wide rows: one copy per row straight into place beats copying everything twice.
     const f32 = kern.f32;
     const { hp, wp } = plan;
     for (let ch = 0; ch < c; ch++) {
-      let at = (buf.img >>> 2) + ch * hp * wp + info.padTop * wp + info.padLeft;
+      let at = (dst >>> 2) + ch * hp * wp + info.padTop * wp + info.padLeft;
       for (let r = 0, from = n * size + ch * h * w; r < h; r++, from += w, at += wp) f32.set(x.subarray(from, from + w), at);
     }
-    kern.borders(buf.img, c, h, w, hp, wp, info.padTop, info.padLeft, 0);
+    kern.borders(dst, c, h, w, hp, wp, info.padTop, info.padLeft, 0);
   } else {
-    kern.f32.set(x.subarray(n * size, (n + 1) * size), buf.stage >>> 2);
-    kern.pad(buf.img, buf.stage, c, h, w, plan.hp, plan.wp, info.padTop, info.padLeft, 0);
+    kern.f32.set(x.subarray(n * size, (n + 1) * size), stage >>> 2);
+    kern.pad(dst, stage, c, h, w, plan.hp, plan.wp, info.padTop, info.padLeft, 0);
   }
 }
 
@@ -157,13 +227,14 @@ export type Emit = (o: number, pixel: number, from: number, count: number) => vo
 
 /** Computes work units [u0, u1) of group g for the loaded image, block by block, emitting each C block. */
 export function gemmUnits(kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: GemmBuffers, g: number, u0: number, u1: number, s: GemmScratch, emit: Emit): void {
-  const { k, kc, mPad, hp, wp, rowPad, ldc } = plan;
+  const { k, kc, mPad, hp, wq, rowPad, ldc } = plan;
   const m = info.outChannelsPerGroup;
   const ow = info.outWidth;
-  const img = buf.img + 4 * g * info.inChannelsPerGroup * hp * wp;
-  const a = buf.a + 4 * g * mPad * k;
+  const img = buf.img + 4 * g * info.inChannelsPerGroup * plan.phases * hp * wq;
+  const aStep = panelStep(kern, plan);
+  const a = buf.a + g * (mPad / 4) * k * aStep;
   const bias = buf.bias + 4 * g * mPad;
-  const rowStep = 4 * info.strideHeight * wp;
+  const rowStep = 4 * info.strideHeight * wq;
   const c = s.c >>> 2;
   for (let u = u0; u < u1; u += plan.unitsPerBlock) {
     const count = Math.min(plan.unitsPerBlock, u1 - u);
@@ -172,11 +243,11 @@ export function gemmUnits(kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: Ge
       const first = k0 === 0 ? 1 : 0;
       if (plan.rows) {
         for (let r = 0; r < count; r++) {
-          kern.convRows(a + 4 * mPad * k0, img + (u + r) * rowStep, buf.koff + 4 * k0, kb, mPad / 4, rowPad / 8, s.c + 4 * r * rowPad, 4 * ldc, bias, first);
+          kern.convRows(a + (mPad / 4) * k0 * aStep, img + (u + r) * rowStep, buf.koff + 4 * k0, kb, mPad / 4, rowPad / 8, s.c + 4 * r * rowPad, 4 * ldc, bias, first);
         }
       } else {
         kern.packB(s.b, img, buf.koff + 4 * k0, kb, u, count, ow, rowStep, 4 * info.strideWidth, s.cols);
-        kern.gemm(a + 4 * mPad * k0, s.b, kb, mPad / 4, Math.ceil(count / 8), s.c, 4 * ldc, bias, first);
+        kern.gemm(a + (mPad / 4) * k0 * aStep, s.b, kb, mPad / 4, Math.ceil(count / 8), s.c, 4 * ldc, bias, first);
       }
     }
     for (let o = 0; o < m; o++) {
@@ -189,7 +260,7 @@ export function gemmUnits(kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: Ge
 
 /** The whole conv on one thread. */
 export function convGemm(kern: Kernels, info: ConvInfo, x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array): void {
-  const plan = planGemm(info);
+  const plan = planGemm(info, 1, kern.simd);
   const layout = new HeapLayout();
   const buf = layoutGemm(info, plan, layout);
   const scratch = layoutScratch(plan, layout);

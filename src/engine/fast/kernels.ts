@@ -7,6 +7,8 @@
 export interface Kernels {
   /** True for the WebAssembly SIMD set (it also has `depthwise` and `maxPool`). */
   readonly simd: boolean;
+  /** `convRows` reads each k's image offset from the A panel (see there). */
+  readonly offsetsInA: boolean;
   /** Views of the heap. `reserve` may replace them: read them after it. */
   readonly f32: Float32Array;
   readonly i32: Int32Array;
@@ -19,8 +21,10 @@ export interface Kernels {
   gemm(a: number, b: number, kc: number, mt: number, nt: number, c: number, ldc: number, bias: number, first: number): void;
   /**
    * One output row segment of a stride-1 conv without packing: C[4·mt × 8·nt] = (first ? bias : C)
-   * + A·B where row k of B is the 8·nt floats at byte src + i32[koff/4 + k]. The last panel may
-   * compute up to 7 outputs past the row (C needs the room).
+   * + A·B where row k of B is the 8·nt floats at byte src + koff[k]. The last panel may compute
+   * up to 7 outputs past the row (C needs the room). Where `offsetsInA`, each k of an A panel is
+   * 20 bytes, koff[k] (i32) then the 4 weights, and `koff` is unused; else A is as for `gemm` and
+   * koff[k] is i32[koff/4 + k].
    */
   convRows(a: number, src: number, koff: number, kc: number, mt: number, nt: number, c: number, ldc: number, bias: number, first: number): void;
   /**
@@ -42,6 +46,11 @@ export interface SimdKernels extends Kernels {
   /** `depthwise` for a 3×3 kernel with stride 1 along the width. */
   depthwise3x3(dst: number, img: number, w: number, bias: number, oh: number, ow: number, rowStep: number, dilRow: number, dilCol: number): void;
   maxPool(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, colStep: number, dilRow: number, dilCol: number, kh: number, kw: number): void;
+  /**
+   * Splits planes of hp×wp floats into two column phases of hp×wq floats each (phase p: columns
+   * p, p + 2, …), phase 0 then phase 1 per plane; reads up to 8 floats past the source.
+   */
+  phases2(dst: number, src: number, planes: number, hp: number, wp: number, wq: number): void;
   /** The 2×2 window with stride 2 along the width and no dilation (dilRow: bytes to the window's second row). */
   maxPool2x2(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, dilRow: number): void;
 }

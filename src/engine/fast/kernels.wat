@@ -68,8 +68,10 @@
 
   ;; $tile without packing B: row k of the panel is the 8 floats at src + koff[k] (stride 1 along
   ;; the width, so 8 neighbouring outputs of one row read 8 neighbouring inputs). One more load
-  ;; and add per k than $tile, but no packing pass: the better deal when C_out is small.
-  (func $tile_rows (param $a i32) (param $src i32) (param $koff i32) (param $kc i32) (param $c i32)
+  ;; and add per k than $tile, but no packing pass: the better deal when C_out is small. The A
+  ;; panel carries koff[k] in front of each k's 4 weights (20 bytes per k): one pointer to step
+  ;; instead of two, and the loop is bound by instruction issue, not by the multiplies.
+  (func $tile_rows (param $a i32) (param $src i32) (param $kc i32) (param $c i32)
                    (param $ldc i32) (param $bias i32) (param $first i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
@@ -98,23 +100,22 @@
         (local.set $c30 (v128.load (local.get $r3)))
         (local.set $c31 (v128.load offset=16 (local.get $r3)))))
     (loop $k
-      (local.set $b (i32.add (local.get $src) (i32.load (local.get $koff))))
+      (local.set $b (i32.add (local.get $src) (i32.load (local.get $a))))
       (local.set $b0 (v128.load (local.get $b)))
       (local.set $b1 (v128.load offset=16 (local.get $b)))
-      (local.set $av (v128.load32_splat (local.get $a)))
+      (local.set $av (v128.load32_splat offset=4 (local.get $a)))
       (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $av) (local.get $b0))))
       (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $av) (local.get $b1))))
-      (local.set $av (v128.load32_splat offset=4 (local.get $a)))
+      (local.set $av (v128.load32_splat offset=8 (local.get $a)))
       (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $av) (local.get $b0))))
       (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $av) (local.get $b1))))
-      (local.set $av (v128.load32_splat offset=8 (local.get $a)))
+      (local.set $av (v128.load32_splat offset=12 (local.get $a)))
       (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $av) (local.get $b0))))
       (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $av) (local.get $b1))))
-      (local.set $av (v128.load32_splat offset=12 (local.get $a)))
+      (local.set $av (v128.load32_splat offset=16 (local.get $a)))
       (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $av) (local.get $b0))))
       (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $av) (local.get $b1))))
-      (local.set $a (i32.add (local.get $a) (i32.const 16)))
-      (local.set $koff (i32.add (local.get $koff) (i32.const 4)))
+      (local.set $a (i32.add (local.get $a) (i32.const 20)))
       (br_if $k (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))
     (v128.store (local.get $c) (local.get $c00))
     (v128.store offset=16 (local.get $c) (local.get $c01))
@@ -138,12 +139,12 @@
       (local.set $cp (local.get $c))
       (local.set $j (local.get $nt))
       (loop $cols
-        (call $tile_rows (local.get $a) (local.get $sp) (local.get $koff) (local.get $kc) (local.get $cp)
+        (call $tile_rows (local.get $a) (local.get $sp) (local.get $kc) (local.get $cp)
                          (local.get $ldc) (local.get $bias) (local.get $first))
         (local.set $sp (i32.add (local.get $sp) (i32.const 32)))
         (local.set $cp (i32.add (local.get $cp) (i32.const 32)))
         (br_if $cols (local.tee $j (i32.sub (local.get $j) (i32.const 1)))))
-      (local.set $a (i32.add (local.get $a) (i32.shl (local.get $kc) (i32.const 4))))
+      (local.set $a (i32.add (local.get $a) (i32.mul (local.get $kc) (i32.const 20))))
       (local.set $c (i32.add (local.get $c) (i32.shl (local.get $ldc) (i32.const 2))))
       (local.set $bias (i32.add (local.get $bias) (i32.const 16)))
       (br_if $rows (local.tee $mt (i32.sub (local.get $mt) (i32.const 1))))))
@@ -177,8 +178,34 @@
                           (param $colStep i32) (param $cols i32)
     (local $j i32) (local $end i32) (local $oh i32) (local $x i32) (local $src i32)
     (local $k i32) (local $o i32) (local $c i32) (local $jc i32) (local $v i32)
+    (local $np i32) (local $pstride i32) (local $d i32)
     (local.set $end (i32.add (local.get $j0) (local.get $nc)))
     (local.set $j (local.get $j0))
+    ;; Columns contiguous in the image across output rows (1×1 kernels, stride 1, no padding): the
+    ;; whole panels are packed row of K by row of K, each read in order (a row of K per panel
+    ;; would touch kc cache lines far apart per panel, which the prefetcher cannot follow).
+    (if (i32.and (i32.eq (local.get $colStep) (i32.const 4))
+                 (i32.eq (local.get $rowStep) (i32.shl (local.get $ow) (i32.const 2))))
+      (then
+        (if (local.tee $np (i32.shr_u (local.get $nc) (i32.const 3)))
+          (then
+            (local.set $pstride (i32.shl (local.get $kc) (i32.const 5)))
+            (local.set $k (i32.const 0))
+            (loop $krow
+              (local.set $src (i32.add (i32.add (local.get $img) (i32.shl (local.get $j0) (i32.const 2)))
+                                       (i32.load (i32.add (local.get $koff) (i32.shl (local.get $k) (i32.const 2))))))
+              (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $k) (i32.const 5))))
+              (local.set $c (local.get $np))
+              (loop $pan
+                (v128.store (local.get $d) (v128.load (local.get $src)))
+                (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $src)))
+                (local.set $src (i32.add (local.get $src) (i32.const 32)))
+                (local.set $d (i32.add (local.get $d) (local.get $pstride)))
+                (br_if $pan (local.tee $c (i32.sub (local.get $c) (i32.const 1)))))
+              (br_if $krow (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $kc))))
+            (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $np) (local.get $pstride))))
+            (local.set $j (i32.add (local.get $j0) (i32.shl (local.get $np) (i32.const 3))))))))
+    (if (i32.ge_u (local.get $j) (local.get $end)) (then (return)))
     (loop $panels
       (local.set $oh (i32.div_u (local.get $j) (local.get $ow)))
       (local.set $x (i32.sub (local.get $j) (i32.mul (local.get $oh) (local.get $ow))))
@@ -278,6 +305,36 @@
           (br_if $row (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $hp))))
         (local.set $src (i32.add (local.get $src) (i32.shl (i32.mul (local.get $h) (local.get $w)) (i32.const 2))))
         (br_if $plane (local.tee $planes (i32.sub (local.get $planes) (i32.const 1)))))))
+
+;; Splits `planes` planes of hp rows × wp floats into two column phases of hp rows × wq floats
+  ;; each (phase p holds columns p, p + 2, p + 4, …), phase 0's rows then phase 1's, plane by
+  ;; plane. Reads up to 8 floats past a row (the next row, or slack) and writes up to 3 past a phase
+  ;; row, which the next phase row overwrites (or slack): phases are written in address order.
+  (func (export "phases2") (param $dst i32) (param $src i32) (param $planes i32) (param $hp i32)
+                           (param $wp i32) (param $wq i32)
+    (local $p i32) (local $r i32) (local $s i32) (local $ss i32) (local $q i32) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $wp) (i32.const 2)))
+    (loop $plane
+      (local.set $p (i32.const 0))
+      (loop $phase
+        (local.set $s (i32.add (local.get $src) (i32.shl (local.get $p) (i32.const 2))))
+        (local.set $r (local.get $hp))
+        (loop $row
+          (local.set $ss (local.get $s))
+          (local.set $q (i32.const 0))
+          (loop $cols
+            (v128.store (local.get $dst)
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                (v128.load (local.get $ss)) (v128.load offset=16 (local.get $ss))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $ss (i32.add (local.get $ss) (i32.const 32)))
+            (br_if $cols (i32.lt_u (local.tee $q (i32.add (local.get $q) (i32.const 4))) (local.get $wq))))
+          (local.set $dst (i32.sub (local.get $dst) (i32.shl (i32.sub (local.get $q) (local.get $wq)) (i32.const 2))))
+          (local.set $s (i32.add (local.get $s) (local.get $rowBytes)))
+          (br_if $row (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
+        (br_if $phase (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (i32.const 2))))
+      (local.set $src (i32.add (local.get $src) (i32.mul (local.get $hp) (local.get $rowBytes))))
+      (br_if $plane (local.tee $planes (i32.sub (local.get $planes) (i32.const 1))))))
 
   ;; Fills only the border of `planes` hp×wp planes whose image (h×w at top, left) is already in
   ;; place: for wide rows the caller copies them straight from JavaScript, saving a pass.

@@ -7,6 +7,7 @@ import type { Kernels } from './kernels';
 
 export class ScalarKernels implements Kernels {
   readonly simd = false;
+  readonly offsetsInA = false;
   f32 = new Float32Array(0);
   i32 = new Int32Array(0);
   /** convRows packs one 8-column panel here, then runs the packed tile on it. */
@@ -65,7 +66,22 @@ export class ScalarKernels implements Kernels {
     const end = j0 + nc;
     let d = dst >>> 2;
     const src = this.columns; // element offset of each panel column, -1 past the block
-    for (let j = j0; j < end; j += 8) {
+    let j = j0;
+    if (colStep === 4 && rowStep === 4 * ow) {
+      // Columns contiguous across output rows (1×1, stride 1): whole panels row of K by row of K,
+      // each read in order, as the SIMD pack_b does.
+      const panels = Math.floor(nc / 8);
+      for (let k = 0; k < kc; k++) {
+        let s = ((img + offs[ko + k]) >>> 2) + j0;
+        for (let p = 0, t = d + 8 * k; p < panels; p++, t += 8 * kc, s += 8) {
+          f[t] = f[s]; f[t + 1] = f[s + 1]; f[t + 2] = f[s + 2]; f[t + 3] = f[s + 3];
+          f[t + 4] = f[s + 4]; f[t + 5] = f[s + 5]; f[t + 6] = f[s + 6]; f[t + 7] = f[s + 7];
+        }
+      }
+      d += 8 * kc * panels;
+      j += 8 * panels;
+    }
+    for (; j < end; j += 8) {
       for (let c = 0; c < 8; c++) {
         const jc = j + c;
         const oh = Math.floor(jc / ow);

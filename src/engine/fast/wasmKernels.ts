@@ -15,6 +15,7 @@ interface Exports {
   depthwise(dst: number, img: number, w: number, bias: number, oh: number, ow: number, rowStep: number, colStep: number, dilRow: number, dilCol: number, kh: number, kw: number): void;
   depthwise3x3(dst: number, img: number, w: number, bias: number, oh: number, ow: number, rowStep: number, dilRow: number, dilCol: number): void;
   max_pool(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, colStep: number, dilRow: number, dilCol: number, kh: number, kw: number): void;
+  phases2(dst: number, src: number, planes: number, hp: number, wp: number, wq: number): void;
   max_pool_2x2s2(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, dilRow: number): void;
 }
 
@@ -55,6 +56,7 @@ export function sharedMemory(): WebAssembly.Memory {
 
 export class WasmKernels implements SimdKernels {
   readonly simd = true;
+  readonly offsetsInA = true;
   f32: Float32Array;
   i32: Int32Array;
   private readonly x: Exports;
@@ -98,6 +100,9 @@ export class WasmKernels implements SimdKernels {
   }
   maxPool(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, colStep: number, dilRow: number, dilCol: number, kh: number, kw: number): void {
     this.x.max_pool(dst, img, planes, planeStep, oh, ow, rowStep, colStep, dilRow, dilCol, kh, kw);
+  }
+  phases2(dst: number, src: number, planes: number, hp: number, wp: number, wq: number): void {
+    this.x.phases2(dst, src, planes, hp, wp, wq);
   }
   maxPool2x2(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, dilRow: number): void {
     this.x.max_pool_2x2s2(dst, img, planes, planeStep, oh, ow, rowStep, dilRow);

@@ -44,6 +44,8 @@ const targets = [
 if (!production) {
   // Tests and benchmarks are never packaged.
   const testEntries = [...filesUnder('test', ['.test.ts']), ...filesUnder('test/integration', ['index.ts'])];
+  // Compiled tests whose source was removed or renamed would still run: start from an empty out/.
+  rmSync('out', { recursive: true, force: true });
   // The test runner and the browser driver are loaded from node_modules at run time, not bundled.
   targets.push({ ...node, entryPoints: testEntries, outdir: 'out', outbase: '.', sourcemap: 'inline', external: ['vscode', 'mocha', 'playwright-core'] });
   if (existsSync('bench/index.ts')) {

@@ -37,6 +37,7 @@ describe('Hover in the workbench (e2e)', function () {
  */
 const SEED_000 = join(seedsFolder, '000_1851ee3647675e19.txt');
 const SEED_002 = join(seedsFolder, '002_2971e7f3bee1baf7.txt');
+const SEED_004 = join(seedsFolder, '004_cbc10fd85e36d5fe.txt');
 const SAMPLE = join(samplesFolder, 'multi_channels.py');
 
 
@@ -71,6 +72,16 @@ describe('Hover shape hints on the seeds and on layers (e2e)', function () {
     assert.match(text, /weight \(1, 1, 3, 5\)/, text);
     assert.match(text, /H_out = floor\(\(H_in \+ 0 \+ 0 − 1·\(3 − 1\) − 1\) \/ 3\) \+ 1/, text);
     assert.match(text, /W_out = floor\(\(W_in \+ 1 \+ 1 − 1·\(5 − 1\) − 1\) \/ 4\) \+ 1/, text);
+  });
+
+  it('seed 004: two channels written side by side as bare rows (通道1 通道2) hover as 2 channels of 3×3', async () => {
+    await wb.openFile(SEED_004);
+    const text = await wb.hoverAt(findInFile(SEED_004, '3 4 5      4 5 6', 1, 1));
+    await wb.screenshot('hover-seed-004-bare-channels');
+    assert.match(text, /shape \(2, 3, 3\)/, text);
+    assert.match(text, /C×H×W: 2 channels of 3×3/, text);
+    assert.match(text, /min 0/, text);
+    assert.match(text, /max 9/, text);
   });
 
   it('samples/multi_channels.py: the layer applied to an 8×8 image shows its 2×2 output', async () => {

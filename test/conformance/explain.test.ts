@@ -14,25 +14,12 @@ import {
   type ConvInfo,
   type Tensor,
 } from '../../src/engine';
-import { decodeTensor, decodeValue, readJson, type EncodedTensor } from './fixtureData';
+import { decodeTensor, decodeValue, readJson, type EncodedTensor, type OpCase } from './fixtureData';
 
-interface Case {
-  name: string;
-  op: string;
-  dtype: 'float64' | 'float32';
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  options: any;
-  input: EncodedTensor;
-  weight?: EncodedTensor;
-  bias?: EncodedTensor;
-  expected: EncodedTensor;
-  indices?: EncodedTensor;
-}
-
-const load = (file: string): Case[] => readJson<{ cases: Case[] }>('test', 'fixtures', 'torch', `${file}.json`).cases.filter((c) => c.dtype === 'float64');
+const load = (file: string): OpCase[] => readJson<{ cases: OpCase[] }>('test', 'fixtures', 'torch', `${file}.json`).cases.filter((c) => c.dtype === 'float64');
 
 /** The expected output as NCHW values (the fixtures store the engine's own layout). */
-function expectedAt(info: ConvInfo, c: Case): (n: number, o: number, y: number, x: number) => number {
+function expectedAt(info: ConvInfo, c: OpCase): (n: number, o: number, y: number, x: number) => number {
   const data = c.expected.data.map(decodeValue);
   return (n, o, y, x) => data[((n * info.outChannels + o) * info.outHeight + y) * info.outWidth + x];
 }

@@ -10,6 +10,21 @@ export interface EncodedTensor {
   data: Array<number | string>;
 }
 
+/** One op case of test/fixtures/torch/*.json, as scripts/torch/make_fixtures.py writes it. */
+export interface OpCase {
+  name: string;
+  op: string;
+  dtype: DType;
+  // The engine's own option names; each op reads its own.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  options: any;
+  input: EncodedTensor;
+  weight?: EncodedTensor;
+  bias?: EncodedTensor;
+  expected: EncodedTensor;
+  indices?: EncodedTensor;
+}
+
 export function decodeValue(v: number | string): number {
   if (typeof v === 'number') return v;
   if (v === 'NaN') return NaN;

@@ -28,23 +28,9 @@ import {
   type DType,
   type Tensor,
 } from '../../src/engine';
-import { assertTensorClose, decodeTensor, decodeValue, readJson, type EncodedTensor, type Tolerance } from './fixtureData';
+import { assertTensorClose, decodeTensor, decodeValue, readJson, type EncodedTensor, type OpCase, type Tolerance } from './fixtureData';
 
 const dir = ['test', 'fixtures', 'torch'];
-
-interface OpCase {
-  name: string;
-  op: string;
-  dtype: DType;
-  // The engine's own option names; each op reads its own.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  options: any;
-  input: EncodedTensor;
-  weight?: EncodedTensor;
-  bias?: EncodedTensor;
-  expected: EncodedTensor;
-  indices?: EncodedTensor;
-}
 
 /**
  * float64 fixtures hold small integers: exact. float32: 1e-5 relative, plus 1e-6 of the tensor's

@@ -42,28 +42,28 @@ function plainPadding(op: string, p: Params): [number, number, number, number] {
 export function resolve(p: Params, inputShape: readonly number[], kernelShape: readonly number[], hasBias: boolean): ConvInfo {
   switch (p.op) {
     case 'conv2d':
-      return convInfo(inputShape, kernelShape, {
-        stride: p.stride,
-        padding: convPadding(p),
-        dilation: p.dilation,
-        groups: p.groups,
-        paddingMode: p.paddingMode,
-        convolution: p.convolution,
-        hasBias,
-      });
+      return convInfo(inputShape, kernelShape, { ...convOptions(p), hasBias });
     case 'conv_transpose2d':
-      return convTransposeInfo(inputShape, kernelShape, {
-        stride: p.stride,
-        padding: plainPadding(p.op, p),
-        outputPadding: p.outputPadding,
-        dilation: p.dilation,
-        groups: p.groups,
-        hasBias,
-      });
+      return convTransposeInfo(inputShape, kernelShape, { ...transposeOptions(p), hasBias });
     case 'max_pool2d':
     case 'avg_pool2d':
       return poolInfo(p.op, inputShape, poolOptions(p));
   }
+}
+
+function convOptions(p: Params) {
+  return {
+    stride: p.stride,
+    padding: convPadding(p),
+    dilation: p.dilation,
+    groups: p.groups,
+    paddingMode: p.paddingMode,
+    convolution: p.convolution,
+  };
+}
+
+function transposeOptions(p: Params) {
+  return { stride: p.stride, padding: plainPadding(p.op, p), outputPadding: p.outputPadding, dilation: p.dilation, groups: p.groups };
 }
 
 function poolOptions(p: Params) {
@@ -92,26 +92,13 @@ export function forward(p: Params, x: Operands): Forward {
     case 'conv2d':
       return {
         info,
-        output: conv2d(x.input, x.kernel, x.bias, {
-          stride: p.stride,
-          padding: convPadding(p),
-          dilation: p.dilation,
-          groups: p.groups,
-          paddingMode: p.paddingMode,
-          convolution: p.convolution,
-        }),
+        output: conv2d(x.input, x.kernel, x.bias, convOptions(p)),
         indices: null,
       };
     case 'conv_transpose2d':
       return {
         info,
-        output: convTranspose2d(x.input, x.kernel, x.bias, {
-          stride: p.stride,
-          padding: plainPadding(p.op, p),
-          outputPadding: p.outputPadding,
-          dilation: p.dilation,
-          groups: p.groups,
-        }),
+        output: convTranspose2d(x.input, x.kernel, x.bias, transposeOptions(p)),
         indices: null,
       };
     case 'max_pool2d': {

@@ -2,6 +2,7 @@
  * conv2d as PyTorch defines it: channel-wise cross-correlation summed over each group's input
  * channels, plus bias. The float64 reference loops live here; float32 first asks the fast kernels.
  */
+import * as l10n from '@vscode/l10n';
 import { convInfo, type Conv2dOptions, type ConvInfo } from './convInfo';
 import { EngineError } from './errors';
 import { conv2dFloat32 } from './fast/index';
@@ -28,12 +29,12 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
 export function checkOperands(info: ConvInfo, input: Tensor, weight: Tensor, bias: Tensor | null): void {
   const op = info.op;
   if (input.dtype !== weight.dtype) {
-    throw new EngineError(op, `input is ${input.dtype} but the weight is ${weight.dtype}: cast one so they match`);
+    throw new EngineError(op, l10n.t('input is {0} but the weight is {1}: cast one so they match', input.dtype, weight.dtype));
   }
   if (bias) {
-    if (bias.dtype !== input.dtype) throw new EngineError(op, `input is ${input.dtype} but the bias is ${bias.dtype}: cast one so they match`);
+    if (bias.dtype !== input.dtype) throw new EngineError(op, l10n.t('input is {0} but the bias is {1}: cast one so they match', input.dtype, bias.dtype));
     if (bias.shape.length !== 1 || bias.shape[0] !== info.outChannels) {
-      throw new EngineError(op, `bias must have shape [${info.outChannels}] (one per output channel) but has shape [${bias.shape.join(', ')}]`);
+      throw new EngineError(op, l10n.t('bias must have shape [{0}] (one per output channel) but has shape [{1}]', info.outChannels, bias.shape.join(', ')));
     }
   }
 }

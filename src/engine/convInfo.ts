@@ -7,6 +7,7 @@
  * The resolvers `convInfo`, `convTransposeInfo` and `poolInfo` below are the only place where
  * PyTorch's shape rules and error checks live.
  */
+import * as l10n from '@vscode/l10n';
 import { EngineError } from './errors';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
@@ -109,12 +110,12 @@ const sameAxes = (op: string, name: string, v: Size2d | undefined, fallback: num
   if (v === undefined) return [fallback, fallback];
   if (typeof v === 'number') return [v, v];
   if (Array.isArray(v) && v.length === 2) return [v[0], v[1]];
-  throw new EngineError(op, `${name} must be a number or [height, width] (got ${JSON.stringify(v)})`);
+  throw new EngineError(op, l10n.t('{0} must be a number or [height, width] (got {1})', name, JSON.stringify(v)));
 };
 
 const checkIntegers = (op: string, name: string, values: readonly number[]): void => {
   for (const v of values) {
-    if (!Number.isInteger(v)) throw new EngineError(op, `${name} must be whole numbers (got ${values.join(', ')})`);
+    if (!Number.isInteger(v)) throw new EngineError(op, l10n.t('{0} must be whole numbers (got {1})', name, values.join(', ')));
   }
 };
 
@@ -123,7 +124,7 @@ function explicitPadding(op: string, padding: number | readonly number[]): [numb
   if (typeof padding === 'number') return [padding, padding, padding, padding];
   if (Array.isArray(padding) && padding.length === 2) return [padding[0], padding[0], padding[1], padding[1]];
   if (Array.isArray(padding) && padding.length === 4) return [padding[0], padding[1], padding[2], padding[3]];
-  throw new EngineError(op, `padding must be a number, [height, width], [top, bottom, left, right], 'same' or 'valid' (got ${JSON.stringify(padding)})`);
+  throw new EngineError(op, l10n.t("padding must be a number, [height, width], [top, bottom, left, right], 'same' or 'valid' (got {0})", JSON.stringify(padding)));
 }
 
 const shapeText = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
@@ -133,17 +134,17 @@ function asNCHW(op: string, shape: readonly number[]): [number, number, number, 
   if (shape.length === 4) return [shape[0], shape[1], shape[2], shape[3]];
   if (shape.length === 3) return [1, shape[0], shape[1], shape[2]];
   if (shape.length === 2) return [1, 1, shape[0], shape[1]];
-  throw new EngineError(op, `expected an input of 2 (H, W), 3 (C, H, W) or 4 (N, C, H, W) dimensions, but got shape ${shapeText(shape)}`);
+  throw new EngineError(op, l10n.t('expected an input of 2 (H, W), 3 (C, H, W) or 4 (N, C, H, W) dimensions, but got shape {0}', shapeText(shape)));
 }
 
 function checkPositive(op: string, name: string, pair: readonly number[]): void {
   checkIntegers(op, name, pair);
-  if (pair.some((v) => v <= 0)) throw new EngineError(op, `${name} must be positive (got ${pair.join(', ')})`);
+  if (pair.some((v) => v <= 0)) throw new EngineError(op, l10n.t('{0} must be positive (got {1})', name, pair.join(', ')));
 }
 
 function checkSpatialNotEmpty(op: string, shape: readonly number[], n: number, c: number, h: number, w: number): void {
   if (n <= 0 || c <= 0 || h <= 0 || w <= 0) {
-    throw new EngineError(op, `expected a non-empty input, but got shape ${shapeText(shape)}`);
+    throw new EngineError(op, l10n.t('expected a non-empty input, but got shape {0}', shapeText(shape)));
   }
 }
 
@@ -161,11 +162,11 @@ function resolveConvCommon(
 ) {
   const [batch, inChannels, inHeight, inWidth] = asNCHW(op, inputShape);
   if (weightShape.length !== 4) {
-    throw new EngineError(op, `expected a 4-D weight ${layout}, but got shape ${shapeText(weightShape)}`);
+    throw new EngineError(op, l10n.t('expected a 4-D weight {0}, but got shape {1}', layout, shapeText(weightShape)));
   }
   checkSpatialNotEmpty(op, inputShape, batch, inChannels, inHeight, inWidth);
   const groups = options.groups ?? 1;
-  if (!Number.isInteger(groups) || groups <= 0) throw new EngineError(op, `groups must be a positive whole number (got ${groups})`);
+  if (!Number.isInteger(groups) || groups <= 0) throw new EngineError(op, l10n.t('groups must be a positive whole number (got {0})', groups));
   const [strideHeight, strideWidth] = sameAxes(op, 'stride', options.stride, 1);
   const [dilationHeight, dilationWidth] = sameAxes(op, 'dilation', options.dilation, 1);
   return { batch, inChannels, inHeight, inWidth, weight: weightShape, groups, strideHeight, strideWidth, dilationHeight, dilationWidth };
@@ -187,14 +188,18 @@ export function convInfo(
   checkPositive(op, 'stride', [strideHeight, strideWidth]);
   checkPositive(op, 'dilation', [dilationHeight, dilationWidth]);
   checkPositive(op, 'kernel size', [kernelHeight, kernelWidth]);
-  if (outChannels <= 0) throw new EngineError(op, `the weight has no output channels (weight ${shapeText(weightShape)})`);
+  if (outChannels <= 0) throw new EngineError(op, l10n.t('the weight has no output channels (weight {0})', shapeText(weightShape)));
   if (outChannels % groups !== 0) {
-    throw new EngineError(op, `groups=${groups} must divide the ${outChannels} output channels (weight ${shapeText(weightShape)})`);
+    throw new EngineError(op, l10n.t('groups={0} must divide the {1} output channels (weight {2})', groups, outChannels, shapeText(weightShape)));
   }
   if (weightInChannels * groups !== inChannels) {
     const expected = weightInChannels * groups;
-    const grouping = groups === 1 ? '' : ` (${weightInChannels} per group × groups=${groups})`;
-    throw new EngineError(op, `input has ${inChannels} channels but the weight expects ${expected}${grouping} (weight ${shapeText(weightShape)})`);
+    throw new EngineError(
+      op,
+      groups === 1
+        ? l10n.t('input has {0} channels but the weight expects {1} (weight {2})', inChannels, expected, shapeText(weightShape))
+        : l10n.t('input has {0} channels but the weight expects {1} ({2} per group × groups={3}) (weight {4})', inChannels, expected, weightInChannels, groups, shapeText(weightShape)),
+    );
   }
   const effectiveKernelHeight = dilationHeight * (kernelHeight - 1) + 1;
   const effectiveKernelWidth = dilationWidth * (kernelWidth - 1) + 1;
@@ -205,24 +210,24 @@ export function convInfo(
     pads = [0, 0, 0, 0];
   } else if (padding === 'same') {
     if (strideHeight !== 1 || strideWidth !== 1) {
-      throw new EngineError(op, `padding='same' needs stride 1 (got stride ${strideHeight === strideWidth ? strideHeight : `(${strideHeight}, ${strideWidth})`})`);
+      throw new EngineError(op, l10n.t("padding='same' needs stride 1 (got stride {0})", strideHeight === strideWidth ? strideHeight : `(${strideHeight}, ${strideWidth})`));
     }
     // PyTorch: total dilation·(k − 1) per axis, the odd pixel goes to the bottom / right.
     const totalH = effectiveKernelHeight - 1;
     const totalW = effectiveKernelWidth - 1;
     pads = [Math.floor(totalH / 2), totalH - Math.floor(totalH / 2), Math.floor(totalW / 2), totalW - Math.floor(totalW / 2)];
   } else if (typeof padding === 'string') {
-    throw new EngineError(op, `padding must be 'same' or 'valid' when it is a string (got '${String(padding)}')`);
+    throw new EngineError(op, l10n.t("padding must be 'same' or 'valid' when it is a string (got '{0}')", String(padding)));
   } else {
     pads = explicitPadding(op, padding);
   }
   checkIntegers(op, 'padding', pads);
-  if (pads.some((p) => p < 0)) throw new EngineError(op, `padding must not be negative (got ${pads.join(', ')})`);
+  if (pads.some((p) => p < 0)) throw new EngineError(op, l10n.t('padding must not be negative (got {0})', pads.join(', ')));
   const [padTop, padBottom, padLeft, padRight] = pads;
 
   const paddingMode = options.paddingMode ?? 'zeros';
   if (!['zeros', 'reflect', 'replicate', 'circular'].includes(paddingMode)) {
-    throw new EngineError(op, `padding mode must be zeros, reflect, replicate or circular (got '${String(paddingMode)}')`);
+    throw new EngineError(op, l10n.t("padding mode must be zeros, reflect, replicate or circular (got '{0}')", String(paddingMode)));
   }
   checkPaddingModeFits(op, paddingMode, pads, inHeight, inWidth);
 
@@ -231,7 +236,7 @@ export function convInfo(
   if (effectiveKernelHeight > paddedHeight || effectiveKernelWidth > paddedWidth) {
     throw new EngineError(
       op,
-      `the dilated kernel ${effectiveKernelHeight}×${effectiveKernelWidth} is larger than the padded input ${paddedHeight}×${paddedWidth}`,
+      l10n.t('the dilated kernel {0}×{1} is larger than the padded input {2}×{3}', effectiveKernelHeight, effectiveKernelWidth, paddedHeight, paddedWidth),
     );
   }
   return {
@@ -285,10 +290,10 @@ function checkPaddingModeFits(op: string, mode: PaddingMode, pads: readonly numb
   ];
   for (const [side, pad, size] of sides) {
     if (mode === 'reflect' && pad >= size) {
-      throw new EngineError(op, `padding_mode='reflect' needs each padding smaller than the input (${side} padding ${pad}, input ${height}×${width})`);
+      throw new EngineError(op, l10n.t("padding_mode='reflect' needs each padding smaller than the input ({0} padding {1}, input {2}×{3})", side, pad, height, width));
     }
     if (mode === 'circular' && pad > size) {
-      throw new EngineError(op, `padding_mode='circular' cannot wrap around more than once (${side} padding ${pad}, input ${height}×${width})`);
+      throw new EngineError(op, l10n.t("padding_mode='circular' cannot wrap around more than once ({0} padding {1}, input {2}×{3})", side, pad, height, width));
     }
   }
 }
@@ -313,24 +318,27 @@ export function convTransposeInfo(
   checkPositive(op, 'kernel size', [kernelHeight, kernelWidth]);
   checkIntegers(op, 'output_padding', [outputPaddingHeight, outputPaddingWidth]);
   if (weightInChannels !== inChannels) {
-    throw new EngineError(op, `input has ${inChannels} channels but the weight expects ${weightInChannels} (weight ${shapeText(weightShape)})`);
+    throw new EngineError(op, l10n.t('input has {0} channels but the weight expects {1} (weight {2})', inChannels, weightInChannels, shapeText(weightShape)));
   }
   if (inChannels % groups !== 0) {
-    throw new EngineError(op, `groups=${groups} must divide the ${inChannels} input channels (weight ${shapeText(weightShape)})`);
+    throw new EngineError(op, l10n.t('groups={0} must divide the {1} input channels (weight {2})', groups, inChannels, shapeText(weightShape)));
   }
-  if (outChannelsPerGroup <= 0) throw new EngineError(op, `the weight has no output channels (weight ${shapeText(weightShape)})`);
+  if (outChannelsPerGroup <= 0) throw new EngineError(op, l10n.t('the weight has no output channels (weight {0})', shapeText(weightShape)));
   const pads = explicitPadding(op, options.padding ?? 0);
   checkIntegers(op, 'padding', pads);
-  if (pads.some((p) => p < 0)) throw new EngineError(op, `padding must not be negative (got ${pads.join(', ')})`);
+  if (pads.some((p) => p < 0)) throw new EngineError(op, l10n.t('padding must not be negative (got {0})', pads.join(', ')));
   if (outputPaddingHeight < 0 || outputPaddingWidth < 0) {
-    throw new EngineError(op, `output_padding must not be negative (got ${outputPaddingHeight}, ${outputPaddingWidth})`);
+    throw new EngineError(op, l10n.t('output_padding must not be negative (got {0}, {1})', outputPaddingHeight, outputPaddingWidth));
   }
   // PyTorch: the extra rows must be ones a larger input could have produced.
   const fits = (a: number, s: number, d: number): boolean => a < s || a < d;
   if (!fits(outputPaddingHeight, strideHeight, dilationHeight) || !fits(outputPaddingWidth, strideWidth, dilationWidth)) {
     throw new EngineError(
       op,
-      `output_padding (${outputPaddingHeight}, ${outputPaddingWidth}) must be smaller than the stride (${strideHeight}, ${strideWidth}) or the dilation (${dilationHeight}, ${dilationWidth})`,
+      l10n.t(
+        'output_padding ({0}, {1}) must be smaller than the stride ({2}, {3}) or the dilation ({4}, {5})',
+        outputPaddingHeight, outputPaddingWidth, strideHeight, strideWidth, dilationHeight, dilationWidth,
+      ),
     );
   }
   const [padTop, padBottom, padLeft, padRight] = pads;
@@ -339,7 +347,7 @@ export function convTransposeInfo(
   const outHeight = (inHeight - 1) * strideHeight - padTop - padBottom + effectiveKernelHeight + outputPaddingHeight;
   const outWidth = (inWidth - 1) * strideWidth - padLeft - padRight + effectiveKernelWidth + outputPaddingWidth;
   if (outHeight <= 0 || outWidth <= 0) {
-    throw new EngineError(op, `the output would be ${outHeight}×${outWidth} for an input of ${inHeight}×${inWidth}: the padding is too large`);
+    throw new EngineError(op, l10n.t('the output would be {0}×{1} for an input of {2}×{3}: the padding is too large', outHeight, outWidth, inHeight, inWidth));
   }
   return {
     op,
@@ -402,7 +410,7 @@ function pooledSize(size: number, padBegin: number, padEnd: number, effectiveKer
 export function poolInfo(op: 'max_pool2d' | 'avg_pool2d' | 'lp_pool2d', inputShape: readonly number[], options: Pool2dOptions): ConvInfo {
   const [batch, channels, inHeight, inWidth] = asNCHW(op, inputShape);
   checkSpatialNotEmpty(op, inputShape, batch, channels, inHeight, inWidth);
-  if (options.kernelSize === undefined) throw new EngineError(op, 'kernel_size is required');
+  if (options.kernelSize === undefined) throw new EngineError(op, l10n.t('kernel_size is required'));
   const [kernelHeight, kernelWidth] = sameAxes(op, 'kernel_size', options.kernelSize, 1);
   const [strideHeight, strideWidth] = options.stride === undefined || options.stride === null ? [kernelHeight, kernelWidth] : sameAxes(op, 'stride', options.stride, 1);
   const [dilationHeight, dilationWidth] = sameAxes(op, 'dilation', options.dilation, 1);
@@ -413,7 +421,7 @@ export function poolInfo(op: 'max_pool2d' | 'avg_pool2d' | 'lp_pool2d', inputSha
   const padding = options.padding ?? 0;
   const pads = padding === 'valid' ? ([0, 0, 0, 0] as [number, number, number, number]) : explicitPadding(op, padding);
   checkIntegers(op, 'padding', pads);
-  if (pads.some((p) => p < 0)) throw new EngineError(op, `padding must not be negative (got ${pads.join(', ')})`);
+  if (pads.some((p) => p < 0)) throw new EngineError(op, l10n.t('padding must not be negative (got {0})', pads.join(', ')));
   const [padTop, padBottom, padLeft, padRight] = pads;
   if (rules === 'pytorch') {
     const halfH = Math.floor(kernelHeight / 2);
@@ -421,18 +429,18 @@ export function poolInfo(op: 'max_pool2d' | 'avg_pool2d' | 'lp_pool2d', inputSha
     if (Math.max(padTop, padBottom) > halfH || Math.max(padLeft, padRight) > halfW) {
       throw new EngineError(
         op,
-        `padding should be at most half the kernel size (kernel ${kernelHeight}×${kernelWidth} allows ${halfH}, ${halfW}; got ${pads.join(', ')})`,
+        l10n.t('padding should be at most half the kernel size (kernel {0}×{1} allows {2}, {3}; got {4})', kernelHeight, kernelWidth, halfH, halfW, pads.join(', ')),
       );
     }
   }
   const ceilMode = options.ceilMode ?? false;
   const divisorOverride = options.divisorOverride ?? null;
   if (divisorOverride !== null && (divisorOverride === 0 || !Number.isInteger(divisorOverride))) {
-    throw new EngineError(op, `divisor_override must be a non-zero whole number (got ${divisorOverride})`);
+    throw new EngineError(op, l10n.t('divisor_override must be a non-zero whole number (got {0})', divisorOverride));
   }
   const normType = op === 'lp_pool2d' ? (options.normType ?? NaN) : null;
   if (op === 'lp_pool2d' && !Number.isFinite(normType)) {
-    throw new EngineError(op, `norm_type must be a finite number (got ${options.normType})`);
+    throw new EngineError(op, l10n.t('norm_type must be a finite number (got {0})', String(options.normType)));
   }
   const effectiveKernelHeight = dilationHeight * (kernelHeight - 1) + 1;
   const effectiveKernelWidth = dilationWidth * (kernelWidth - 1) + 1;
@@ -441,7 +449,10 @@ export function poolInfo(op: 'max_pool2d' | 'avg_pool2d' | 'lp_pool2d', inputSha
   if (rows.out <= 0 || cols.out <= 0) {
     throw new EngineError(
       op,
-      `the output would be ${rows.out}×${cols.out}: the window ${effectiveKernelHeight}×${effectiveKernelWidth} does not fit the padded input ${inHeight + padTop + padBottom}×${inWidth + padLeft + padRight}`,
+      l10n.t(
+        'the output would be {0}×{1}: the window {2}×{3} does not fit the padded input {4}×{5}',
+        rows.out, cols.out, effectiveKernelHeight, effectiveKernelWidth, inHeight + padTop + padBottom, inWidth + padLeft + padRight,
+      ),
     );
   }
   return {

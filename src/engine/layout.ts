@@ -2,6 +2,7 @@
  * HW / CHW / NCHW in and out: every kernel works on NCHW; these helpers view the caller's tensor as
  * NCHW (no copy) and give the result back in the layout the caller used.
  */
+import * as l10n from '@vscode/l10n';
 import { EngineError } from './errors';
 import { reshape, type Tensor } from './tensor';
 
@@ -12,7 +13,7 @@ export function layoutOf(op: string, t: Tensor): Layout {
   if (t.shape.length === 2) return 'HW';
   if (t.shape.length === 3) return 'CHW';
   if (t.shape.length === 4) return 'NCHW';
-  throw new EngineError(op, `expected an input of 2 (H, W), 3 (C, H, W) or 4 (N, C, H, W) dimensions, but got shape [${t.shape.join(', ')}]`);
+  throw new EngineError(op, l10n.t('expected an input of 2 (H, W), 3 (C, H, W) or 4 (N, C, H, W) dimensions, but got shape {0}', `[${t.shape.join(', ')}]`));
 }
 
 /** The same data seen as `[N, C, H, W]`. */

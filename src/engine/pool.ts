@@ -3,6 +3,7 @@
  * (count_include_pad, divisor_override), Lp (PyTorch's scaled average of x^p) and global pools.
  * Each output reads the taps of its window that fall inside the input; padding is never copied.
  */
+import * as l10n from '@vscode/l10n';
 import { globalPoolInfo, poolInfo, type ConvInfo, type Pool2dOptions, type Size2d } from './convInfo';
 import { EngineError } from './errors';
 import { maxPool2dFloat32 } from './fast/index';
@@ -189,7 +190,7 @@ export function avgPool2d(input: Tensor, options: AvgPool2dOptions): Tensor {
 /** `lp_pool2d(input, options)`: PyTorch's `F.lp_pool2d`, `(Σ x^p)^(1/p)` over each window. Layout kept. */
 export function lpPool2d(input: Tensor, options: LpPool2dOptions): Tensor {
   const layout = layoutOf('lp_pool2d', input);
-  if (options.normType === undefined) throw new EngineError('lp_pool2d', 'norm_type is required');
+  if (options.normType === undefined) throw new EngineError('lp_pool2d', l10n.t('norm_type is required'));
   const info = poolInfo('lp_pool2d', input.shape, { ...options, countIncludePad: true });
   return fromNCHW(poolResolved(info, asNCHWTensor('lp_pool2d', input)), layout, true);
 }

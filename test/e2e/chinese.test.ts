@@ -110,6 +110,13 @@ describe('Simplified Chinese display language (e2e)', function () {
     await frame.locator('#app').waitFor();
     const text = (await frame.locator('body').innerText()).replace(/\s+/g, ' ');
     for (const s of ['步幅', '填充', '偏置']) assert.ok(text.includes(s), `"${s}" is not in the playground:\n${text.slice(0, 1500)}`);
+    // An input smaller than the kernel: the engine's error, computed in the playground's worker, in Chinese.
+    const height = frame.locator('[data-editor="input"] vscode-textfield[data-field="height"] input');
+    await height.fill('1');
+    await height.press('Tab');
+    const error = frame.locator('[data-role="output-error"]');
+    await error.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await error.innerText(), /^conv2d: 膨胀后的卷积核 2×2 大于填充后的输入 1×3$/);
     await sleep(500);
     await wb.screenshot('playground-zh-cn');
   });

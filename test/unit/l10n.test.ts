@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as l10n from '@vscode/l10n';
-import { tensor, toNested } from '../../src/engine';
+import { convInfo, tensor, toNested } from '../../src/engine';
 import { runJob, type ComputeJob } from '../../src/compute/job';
 import { DEFAULT_PARAMS, parseParams } from '../../src/compute/params';
 
@@ -28,7 +28,7 @@ const unescape = (s: string) => s.replace(/\\(['"\\])/g, '$1');
 /** Every string passed to t(…) or l10n.t(…), and the playground's preset labels, by file. */
 function keys(): Map<string, string> {
   const found = new Map<string, string>();
-  const files = [...sources('webview'), ...sources('src/compute'), ...sources('src/features'), 'src/extension.ts'];
+  const files = [...sources('webview'), ...sources('src/engine'), ...sources('src/compute'), ...sources('src/features'), 'src/extension.ts'];
   for (const f of files) {
     const src = readFileSync(f, 'utf8');
     for (const m of src.matchAll(new RegExp(String.raw`\bt\(\s*` + quoted, 'g'))) found.set(unescape(m[2]), f);
@@ -45,7 +45,7 @@ describe('l10n: Simplified Chinese', () => {
 
   it('finds the strings (sanity: the playground alone has more than 150)', () => {
     assert.ok(all.size > 300, `only ${all.size} strings found`);
-    for (const dir of ['webview/playground', 'webview/result', 'src/compute', 'src/features']) {
+    for (const dir of ['webview/playground', 'webview/result', 'src/engine', 'src/compute', 'src/features']) {
       assert.ok([...all.values()].some((f) => f.startsWith(dir)), `no strings found under ${dir}`);
     }
   });
@@ -90,6 +90,14 @@ describe('l10n: the compute readings follow the bundle it is given', () => {
     assert.equal(v.readings[0], 'X：形状 [2, 3, 3]，按 C×H×W 理解（2 个通道，每个 3×3）');
     assert.equal(v.readings[1], 'K：形状 [2, 2, 2]，按 C_in×kH×kW 理解（一个输出通道：2 个输入通道各有一个 2×2 卷积核）');
     assert.deepEqual(toNested({ shape: v.output.shape, dtype: 'float64', data: Float64Array.from(v.output.data) }), [[56, 72], [104, 120]]); // the numbers do not change
+  });
+
+  it('the engine\'s errors, as the spec words them in English and translated with the bundle', () => {
+    const tooLarge = () => convInfo([1, 1, 6, 6], [1, 1, 5, 5], { dilation: 2 });
+    assert.throws(tooLarge, { message: 'conv2d: the dilated kernel 9×9 is larger than the padded input 6×6' });
+    assert.throws(() => convInfo([1, 1, 6, 6], [1, 1, 3, 3], { padding: 'same', stride: 2 }), { message: "conv2d: padding='same' needs stride 1 (got stride 2)" });
+    l10n.config({ contents: readFileSync('l10n/bundle.l10n.zh-cn.json', 'utf8') });
+    assert.throws(tooLarge, { message: 'conv2d: 膨胀后的卷积核 9×9 大于填充后的输入 6×6' });
   });
 
   it('the errors a user reads: a bad parameter line, a channel mismatch', () => {

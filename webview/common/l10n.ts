@@ -5,14 +5,18 @@
  */
 import * as l10n from '@vscode/l10n';
 
-// No document in a worker or a unit test: English there.
-const bundle = typeof document === 'undefined' ? undefined : document.body?.dataset.l10n;
-if (bundle) {
+/** Loads a bundle's text; a damaged one leaves the strings in English rather than the page blank. */
+export function useBundle(text: string | undefined): void {
+  if (!text) return;
   try {
-    l10n.config({ contents: bundle });
+    l10n.config({ contents: text });
   } catch {
-    // A damaged bundle leaves the page in English rather than blank.
+    // English it is.
   }
 }
+
+/** The page's bundle as the extension gave it (a worker gets it from the page: it has no document). */
+export const pageBundle = typeof document === 'undefined' ? undefined : document.body?.dataset.l10n;
+useBundle(pageBundle);
 
 export const t = l10n.t;

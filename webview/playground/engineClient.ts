@@ -4,7 +4,8 @@
  * (the CSP allows `worker-src blob:` and `connect-src` to the webview's own resources only).
  */
 import { serve } from './serve';
-import { isWorkerReply, type WorkerReply, type WorkerRequest } from './workerProtocol';
+import { pageBundle } from '../common/l10n';
+import { isWorkerReply, type L10nMessage, type WorkerReply, type WorkerRequest } from './workerProtocol';
 
 type Pending = (reply: WorkerReply) => void;
 type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
@@ -28,7 +29,9 @@ export class EngineClient {
     try {
       const source = await (await fetch(url)).text();
       const blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-      return { client: new EngineClient(new Worker(blobUrl)), error: null };
+      const worker = new Worker(blobUrl);
+      if (pageBundle) worker.postMessage({ kind: 'l10n', bundle: pageBundle } satisfies L10nMessage);
+      return { client: new EngineClient(worker), error: null };
     } catch (err) {
       return { client: new EngineClient(null), error: err instanceof Error ? err.message : String(err) };
     }

@@ -39,6 +39,15 @@ export interface ImageRequest {
 
 export type WorkerRequest = ForwardRequest | LearnRequest | ImageRequest;
 
+/** Sent once, before any request: the page's l10n bundle (a worker has no document to read it from). */
+export interface L10nMessage {
+  kind: 'l10n';
+  bundle: string;
+}
+
+export const isL10nMessage = (m: unknown): m is L10nMessage =>
+  typeof m === 'object' && m !== null && (m as L10nMessage).kind === 'l10n' && typeof (m as L10nMessage).bundle === 'string';
+
 export interface ForwardReply {
   id: number;
   kind: 'forward';

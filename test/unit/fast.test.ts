@@ -5,7 +5,7 @@ import { convDepthwise, depthwiseApplies } from '../../src/engine/fast/depthwise
 import { convGemm } from '../../src/engine/fast/gemmConv';
 import type { Kernels } from '../../src/engine/fast/kernels';
 import { ScalarKernels } from '../../src/engine/fast/scalarKernels';
-import { check, fuzz, info, naiveConv, randomArray, rng, type Driver, type Shape } from './fastCases';
+import { check, fuzz, info, naiveConv, randomArray, randomOperands, rng, type Driver, type Shape } from './fastCases';
 
 describe('engine/fast: float32 conv kernels against the definition', () => {
   const wasm = simdKernels();
@@ -58,9 +58,7 @@ describe('engine/fast: float32 conv kernels against the definition', () => {
     ];
     for (const s of shapes) {
       const c = info(s);
-      const x = randomArray(r, s.n * s.cin * s.h * s.w);
-      const w = randomArray(r, s.cout * c.inChannelsPerGroup * s.kh * s.kw);
-      const b = randomArray(r, s.cout);
+      const { x, w, b } = randomOperands(r, s, c, 'always');
       const want = naiveConv(c, x, w, b);
       for (const [label, k] of [['simd', wasm!], ['ts', scalar]] as const) {
         const y = new Float32Array(want.y.length).fill(NaN);

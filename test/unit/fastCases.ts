@@ -94,6 +94,14 @@ export function check(name: string, got: Float32Array, want: { y: Float64Array; 
   }
 }
 
+/** Random input, weight and bias for `s` (bias `'maybe'`: half the time), drawn in that order so seeded cases stay the same. */
+export function randomOperands(r: () => number, s: Shape, c: ConvInfo, bias: 'always' | 'maybe'): { x: Float32Array; w: Float32Array; b: Float32Array | null } {
+  const x = randomArray(r, s.n * s.cin * s.h * s.w);
+  const w = randomArray(r, s.cout * c.inChannelsPerGroup * s.kh * s.kw);
+  const b = bias === 'always' || r() < 0.5 ? randomArray(r, s.cout) : null;
+  return { x, w, b };
+}
+
 export type Driver = (c: ConvInfo, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array) => void;
 
 /** Runs `driver` on `cases` random shapes and checks each against the definition. */
@@ -104,9 +112,7 @@ export function fuzz(label: string, driver: Driver, depthwise: boolean, cases: n
     if (s.h < s.dh * (s.kh - 1) + 1 - s.pt - s.pb || s.w < s.dw * (s.kw - 1) + 1 - s.pl - s.pr) continue;
     const c = info(s);
     if (c.outHeight < 1 || c.outWidth < 1) continue;
-    const x = randomArray(r, s.n * s.cin * s.h * s.w);
-    const w = randomArray(r, s.cout * c.inChannelsPerGroup * s.kh * s.kw);
-    const b = r() < 0.5 ? randomArray(r, s.cout) : null;
+    const { x, w, b } = randomOperands(r, s, c, 'maybe');
     const y = new Float32Array(s.n * s.cout * c.outHeight * c.outWidth).fill(NaN);
     driver(c, x, w, b, y);
     check(`${label} case ${t} ${JSON.stringify(s)} bias=${b !== null}`, y, naiveConv(c, x, w, b));

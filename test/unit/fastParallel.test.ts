@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { isMainThread, Worker, workerData } from 'node:worker_threads';
 import { serveHelper, ThreadPool, type HelperStart } from '../../src/engine/fast/parallel';
-import { check, info, naiveConv, randomArray, randomShape, rng, type Shape } from './fastCases';
+import { check, info, naiveConv, randomOperands, randomShape, rng, type Shape } from './fastCases';
 
 // This file is also the helper thread's entry: started as a worker, it serves the pool.
 const helper = (workerData as { helper?: HelperStart } | null)?.helper;
@@ -31,9 +31,7 @@ if (!isMainThread && helper) {
         const s = randomShape(r, false);
         const c = info(s);
         if (c.outHeight < 1 || c.outWidth < 1) continue;
-        const x = randomArray(r, s.n * s.cin * s.h * s.w);
-        const w = randomArray(r, s.cout * c.inChannelsPerGroup * s.kh * s.kw);
-        const b = r() < 0.5 ? randomArray(r, s.cout) : null;
+        const { x, w, b } = randomOperands(r, s, c, 'maybe');
         const want = naiveConv(c, x, w, b);
         for (const callerWorks of [true, false]) {
           const y = new Float32Array(want.y.length).fill(NaN);
@@ -51,9 +49,7 @@ if (!isMainThread && helper) {
       ];
       for (const s of shapes) {
         const c = info(s);
-        const x = randomArray(r, s.n * s.cin * s.h * s.w);
-        const w = randomArray(r, s.cout * c.inChannelsPerGroup * s.kh * s.kw);
-        const b = randomArray(r, s.cout);
+        const { x, w, b } = randomOperands(r, s, c, 'always');
         const want = naiveConv(c, x, w, b);
         for (const callerWorks of [true, false]) {
           const y = new Float32Array(want.y.length).fill(NaN);

@@ -104,7 +104,9 @@ export class ChannelsView implements View {
     );
 
     // Many outputs: one kernel per output channel, each making its own map.
-    const stack: HTMLElement[] = [el('h3', { id: 'channels-stack-title' }, t('{0} output channels: one {1}×{2}×{3} kernel each', co, transposed ? info.inChannelsPerGroup : info.inChannelsPerGroup, kh, kw))];
+    const cg = info.inChannelsPerGroup;
+    const stackTitle = co === 1 ? t('1 output channel: one {0}×{1}×{2} kernel', cg, kh, kw) : t('{0} output channels: one {1}×{2}×{3} kernel each', co, cg, kh, kw);
+    const stack: HTMLElement[] = [el('h3', { id: 'channels-stack-title' }, stackTitle)];
     const shown = Math.min(co, 16);
     for (let oc = 0; oc < shown; oc++) {
       stack.push(el('div', { class: 'slice-row', 'data-out': oc }, el('span', { class: 'row-label' }, t('kernel {0}', oc)), op('→'), map(t('output channel {0}', oc), output.data, oc * plane, ho, wo, outScale, 64)));

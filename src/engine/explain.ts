@@ -3,6 +3,7 @@
  * grouped by input channel; each input channel's partial map before the sum; the window positions
  * of a step-through. All of it reads one resolved `ConvInfo`.
  */
+import * as l10n from '@vscode/l10n';
 import { conv2dResolved, checkOperands } from './conv2d';
 import { isPool, type ConvInfo } from './convInfo';
 import { convTranspose2dResolved } from './convTranspose2d';
@@ -82,7 +83,10 @@ function checkAt(op: string, info: ConvInfo, at: OutputPosition): void {
   if (!ok(at.n, info.batch) || !ok(at.o, info.outChannels) || !ok(at.y, info.outHeight) || !ok(at.x, info.outWidth)) {
     throw new EngineError(
       op,
-      `output position (n=${at.n}, o=${at.o}, y=${at.y}, x=${at.x}) is outside the output [${info.batch}, ${info.outChannels}, ${info.outHeight}, ${info.outWidth}]`,
+      l10n.t(
+        'output position (n={0}, o={1}, y={2}, x={3}) is outside the output [{4}, {5}, {6}, {7}]',
+        at.n, at.o, at.y, at.x, info.batch, info.outChannels, info.outHeight, info.outWidth,
+      ),
     );
   }
 }
@@ -99,7 +103,7 @@ export function explainElement(info: ConvInfo, input: Tensor, weight: null, bias
 export function explainElement(info: ConvInfo, input: Tensor, weight: Tensor | null, bias: Tensor | null, at: OutputPosition): ElementExplanation | PoolElementExplanation;
 export function explainElement(info: ConvInfo, input: Tensor, weight: Tensor | null, bias: Tensor | null, at: OutputPosition): ElementExplanation | PoolElementExplanation {
   if (isPool(info)) return explainPoolElement(info, input, at);
-  if (!weight) throw new EngineError('explainElement', `${info.op} needs its weight to explain an element`);
+  if (!weight) throw new EngineError('explainElement', l10n.t('{0} needs its weight to explain an element', info.op));
   const x = asNCHWTensor('explainElement', input);
   checkOperands(info, x, weight, bias);
   checkAt('explainElement', info, at);
@@ -185,7 +189,7 @@ function transposeTerms(info: ConvInfo, x: Tensor, weight: Tensor, at: OutputPos
 
 /** A pooling element: the window's taps (padding included), the reduction and its result, as the pool kernel computes it. */
 export function explainPoolElement(info: ConvInfo, input: Tensor, at: OutputPosition): PoolElementExplanation {
-  if (!isPool(info)) throw new EngineError('explainPoolElement', `${info.op} is not a pooling op: use explainElement`);
+  if (!isPool(info)) throw new EngineError('explainPoolElement', l10n.t('{0} is not a pooling op: use explainElement', info.op));
   const x = asNCHWTensor('explainPoolElement', input);
   checkAt('explainPoolElement', info, at);
   const { inHeight: h, inWidth: w } = info;
@@ -240,7 +244,7 @@ function poolValueAt(info: ConvInfo, x: Tensor, at: OutputPosition): number {
  * the bias gives output channel `o`. For a transposed conv: each input channel's scattered map.
  */
 export function partialMaps(info: ConvInfo, input: Tensor, weight: Tensor, n: number, o: number): Tensor {
-  if (isPool(info)) throw new EngineError('partialMaps', `${info.op} has no input channels to sum over: each channel is pooled on its own`);
+  if (isPool(info)) throw new EngineError('partialMaps', l10n.t('{0} has no input channels to sum over: each channel is pooled on its own', info.op));
   const x = asNCHWTensor('partialMaps', input);
   checkOperands(info, x, weight, null);
   checkAt('partialMaps', info, { n, o, y: 0, x: 0 });
@@ -279,7 +283,7 @@ export interface WindowPosition {
  */
 export function windowPositions(info: ConvInfo): WindowPosition[] {
   if (info.op === 'conv_transpose2d') {
-    throw new EngineError('windowPositions', 'conv_transpose2d scatters each input pixel instead of sliding a window; step through its input instead');
+    throw new EngineError('windowPositions', l10n.t('conv_transpose2d scatters each input pixel instead of sliding a window; step through its input instead'));
   }
   const positions: WindowPosition[] = [];
   for (let outY = 0; outY < info.outHeight; outY++) {

@@ -3,6 +3,7 @@
  * a stack of layers. Bounds are inclusive and in input coordinates, so they may reach into the
  * padding (negative, or at least the input size).
  */
+import * as l10n from '@vscode/l10n';
 import type { ConvInfo } from './convInfo';
 import { EngineError } from './errors';
 
@@ -36,7 +37,7 @@ export function regionToInput(info: ConvInfo, region: Region): Region {
 
 function checkOutputPosition(op: string, info: ConvInfo, y: number, x: number): void {
   if (!Number.isInteger(y) || !Number.isInteger(x) || y < 0 || x < 0 || y >= info.outHeight || x >= info.outWidth) {
-    throw new EngineError(op, `output position (${y}, ${x}) is outside the ${info.outHeight}×${info.outWidth} output`);
+    throw new EngineError(op, l10n.t('output position ({0}, {1}) is outside the {2}×{3} output', y, x, info.outHeight, info.outWidth));
   }
 }
 
@@ -51,7 +52,7 @@ export function receptiveField(info: ConvInfo, y: number, x: number): Region {
  * for `infos` in forward order (each layer's output feeding the next).
  */
 export function receptiveFieldThrough(infos: readonly ConvInfo[], y: number, x: number): Region {
-  if (infos.length === 0) throw new EngineError('receptiveFieldThrough', 'needs at least one layer');
+  if (infos.length === 0) throw new EngineError('receptiveFieldThrough', l10n.t('needs at least one layer'));
   checkOutputPosition('receptiveFieldThrough', infos[infos.length - 1], y, x);
   let region: Region = { top: y, left: x, bottom: y, right: x };
   for (let i = infos.length - 1; i >= 0; i--) region = regionToInput(infos[i], region);

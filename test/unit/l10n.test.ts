@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as l10n from '@vscode/l10n';
-import { convInfo, tensor, toNested } from '../../src/engine';
+import { convInfo, receptiveField, tensor, toNested } from '../../src/engine';
 import { runJob, type ComputeJob } from '../../src/compute/job';
 import { DEFAULT_PARAMS, parseParams } from '../../src/compute/params';
 
@@ -98,6 +98,9 @@ describe('l10n: the compute readings follow the bundle it is given', () => {
     assert.throws(() => convInfo([1, 1, 6, 6], [1, 1, 3, 3], { padding: 'same', stride: 2 }), { message: "conv2d: padding='same' needs stride 1 (got stride 2)" });
     l10n.config({ contents: readFileSync('l10n/bundle.l10n.zh-cn.json', 'utf8') });
     assert.throws(tooLarge, { message: 'conv2d: 膨胀后的卷积核 9×9 大于填充后的输入 6×6' });
+    // The explain and receptive-field checks the webviews can meet (a cell outside the output).
+    const info = convInfo([1, 2, 3, 3], [1, 2, 2, 2]);
+    assert.throws(() => receptiveField(info, 2, 0), { message: 'receptiveField: 输出位置 (2, 0) 超出了 2×2 的输出' });
   });
 
   it('the errors a user reads: a bad parameter line, a channel mismatch', () => {

@@ -5,6 +5,7 @@ import { convDepthwise, depthwiseApplies } from '../../src/engine/fast/depthwise
 import { convGemm } from '../../src/engine/fast/gemmConv';
 import type { Kernels } from '../../src/engine/fast/kernels';
 import { ScalarKernels } from '../../src/engine/fast/scalarKernels';
+import { convWinograd, winogradApplies } from '../../src/engine/fast/winograd';
 import { check, fuzz, info, naiveConv, randomArray, randomOperands, rng, type Driver, type Shape } from './fastCases';
 
 describe('engine/fast: float32 conv kernels against the definition', () => {
@@ -66,6 +67,47 @@ describe('engine/fast: float32 conv kernels against the definition', () => {
         check(`${label} ${JSON.stringify(s)}`, y, want);
       }
     }
+  });
+
+  it('Winograd F(2×2, 3×3): 3×3 and larger kernels in 3×3 subs, odd sizes, K blocks across subs', () => {
+    const r = rng(9);
+    const base: Shape = { n: 1, cin: 8, h: 10, w: 10, cout: 16, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1 };
+    const cases: Partial<Shape>[] = [
+      {}, // one block, whole tiles
+      { h: 11, w: 13, cout: 18 }, // odd output: a last half tile each way; C_out off the 4-row panels
+      { pt: 0, pb: 2, pl: 2, pr: 0, n: 2 }, // uneven padding, batch
+      { kh: 5, kw: 5, pt: 2, pb: 2, pl: 2, pr: 2 }, // 2×2 subs of a 6×6 kernel, zeros past the 5th tap
+      { kh: 3, kw: 5, h: 30, w: 150, cin: 9, pt: 0, pb: 0, pl: 1, pr: 3 }, // 1×2 subs, wide rows copied into place
+      { kh: 6, kw: 6, h: 20, w: 20, pt: 0, pb: 0, pl: 0, pr: 0 }, // full subs, no padding
+      { kh: 2, kw: 3, h: 9, w: 17 }, // a kernel smaller than a sub
+      { cin: 300, h: 9, w: 17 }, // 2 K blocks within one sub
+      { cin: 100, kh: 5, kw: 5, h: 14, w: 20, pt: 0, pb: 0, pl: 0, pr: 0 }, // K = 400: 2 blocks, each across 2 subs
+      { cin: 64, cout: 32, h: 40, w: 40 }, // several blocks of tile rows
+    ];
+    for (let t = 0; t < 12; t++) {
+      const pick = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+      cases.push({ n: pick(1, 2), cin: pick(8, 40), cout: pick(16, 40), kh: pick(2, 6), kw: pick(2, 6), h: pick(6, 40), w: pick(8, 40), pt: pick(0, 2), pb: pick(0, 2), pl: pick(0, 2), pr: pick(0, 2) });
+    }
+    let tested = 0;
+    for (const f of cases) {
+      const s = { ...base, ...f };
+      const c = info(s);
+      if (!winogradApplies(c)) continue;
+      const { x, w, b } = randomOperands(r, s, c, 'maybe');
+      const y = new Float32Array(s.n * s.cout * c.outHeight * c.outWidth).fill(NaN);
+      convWinograd(wasm!, c, x, w, b, y);
+      check(`winograd ${JSON.stringify(s)} bias=${b !== null}`, y, naiveConv(c, x, w, b));
+      tested++;
+    }
+    assert.ok(tested >= 15, `${tested} cases applied`);
+    // Through the public hook, which picks it for such a conv.
+    const s = { ...base, cin: 12, cout: 20, h: 15, w: 19 };
+    const c = info(s);
+    assert.ok(winogradApplies(c));
+    const { x, w, b } = randomOperands(r, s, c, 'always');
+    const y = new Float32Array(s.cout * c.outHeight * c.outWidth);
+    assert.equal(conv2dFloat32(c, x, w, b, y), true);
+    check('winograd via conv2dFloat32', y, naiveConv(c, x, w, b));
   });
 
   it('the public hook, in auto and scalar mode, and declines what it does not cover', () => {

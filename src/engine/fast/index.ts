@@ -16,6 +16,7 @@ import { maxPoolApplies, maxPoolSimd } from './maxPool';
 import { ThreadPool, type ThreadHost } from './parallel';
 import { ScalarKernels } from './scalarKernels';
 import { createWasmKernels, hasRelaxedSimd, type WasmKernels } from './wasmKernels';
+import { convWinograd, winogradApplies } from './winograd';
 
 export { hasRelaxedSimd };
 
@@ -98,6 +99,7 @@ export function conv2dFloat32(info: ConvInfo, x: Float32Array, w: Float32Array, 
   try {
     if (kern.simd && depthwiseApplies(info)) convDepthwise(kern as SimdKernels, info, x, w, bias, y);
     else if (kern.simd && threaded && pool !== null && pool.ready > 0 && macs >= PARALLEL_MACS && pool.fits(info)) pool.conv(info, x, w, bias, y);
+    else if (kern.simd && winogradApplies(info)) convWinograd(kern as SimdKernels, info, x, w, bias, y);
     else convGemm(kern, info, x, w, bias, y);
   } catch (e) {
     if (e instanceof RangeError) return false; // the heap could not grow: let the reference try

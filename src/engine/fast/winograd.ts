@@ -67,43 +67,87 @@ function transformWeights(w: Float32Array, from: number, kh: number, kw: number,
 }
 const gCol = new Float64Array(12);
 
-export function convWinograd(kern: SimdKernels, info: ConvInfo, x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array): void {
-  const { inChannels: cin, outChannels: m, inHeight: h, inWidth: wd, outHeight: oh, outWidth: ow, kernelHeight: kh, kernelWidth: kw } = info;
+export interface WinogradPlan {
+  readonly sx: number; // 3×3 subs across the kernel's width
+  readonly k: number; // rows of K: row k is input channel k mod C_in of sub ⌊k / C_in⌋
+  readonly kc: number; // rows of K per block
+  readonly mPad: number; // output channels rounded up to 4
+  readonly th: number; // tile rows
+  readonly tw4: number; // tiles per row, a multiple of 4
+  readonly hp: number; // padded image rows, and floats per row of one column phase
+  readonly wq: number;
+  readonly tb: number; // tile rows per block (a thread's task)
+  readonly cols8: number; // gemm columns of a full block
+  readonly outRow: number; // floats per output row in the out block
+}
+
+/** `blocksWanted`: split the tile rows into at least this many blocks (threads share them out). */
+export function planWinograd(info: ConvInfo, blocksWanted = 1): WinogradPlan {
+  const { inChannels: cin, outChannels: m, outHeight: oh, outWidth: ow, kernelHeight: kh, kernelWidth: kw } = info;
   const sy = Math.ceil(kh / 3), sx = Math.ceil(kw / 3);
-  const subs = sy * sx;
-  const k = subs * cin; // rows of K: row k is input channel k mod C_in of sub ⌊k / C_in⌋
-  const kc = Math.ceil(k / Math.ceil(k / KC));
+  const k = sy * sx * cin;
   const mPad = Math.ceil(m / 4) * 4;
   const th = Math.ceil(oh / 2);
-  const tw4 = Math.ceil(ow / 8) * 4; // tiles per row, a multiple of 4
-  // The padded image covers every patch of every tile, the padding ones included.
-  const hp = 2 * th + 3 * sy;
-  const wq = tw4 + 2 * sx;
-  const wp = 2 * wq;
+  const tw4 = Math.ceil(ow / 8) * 4;
   const perTileRow = 16 * 4 * (k + mPad) * tw4;
-  const tb = Math.max(1, Math.min(th, Math.floor(BLOCK_BYTES / perTileRow)));
-  const cols8 = Math.ceil((tb * tw4) / 8) * 8;
-  const outRow = 2 * tw4; // floats per output row in the out block
+  const tb = Math.max(1, Math.min(Math.ceil(th / blocksWanted), Math.floor(BLOCK_BYTES / perTileRow)));
+  return {
+    sx, k, kc: Math.ceil(k / Math.ceil(k / KC)), mPad, th, tw4,
+    // The padded image covers every patch of every tile, the padding ones included.
+    hp: 2 * th + 3 * sy, wq: tw4 + 2 * sx,
+    tb, cols8: Math.ceil((tb * tw4) / 8) * 8, outRow: 2 * tw4,
+  };
+}
 
-  const layout = new HeapLayout();
-  const stage = layout.take(4 * cin * h * wd);
-  const wide = layout.take(4 * cin * hp * wp);
-  const img = layout.take(4 * cin * hp * wp);
-  const a = layout.take(4 * 16 * mPad * k);
-  const zeros = layout.take(4 * mPad);
-  const biasBuf = layout.take(4 * mPad);
-  const v = layout.take(4 * 16 * k * cols8);
-  const mBuf = layout.take(4 * 16 * mPad * cols8);
-  const out = layout.take(4 * m * 2 * tb * outRow);
-  kern.reserve(layout.bytes);
+/** Byte offsets of the buffers every block reads. */
+export interface WinogradBuffers {
+  stage: number; // one image as given
+  wide: number; // the same, padded
+  img: number; // padded and split into 2 column phases
+  u: number; // transformed weights: per ξ, gemm's A panels
+  zeros: number; // a zero bias for the products
+  bias: number;
+}
+
+/** One thread's scratch: V and M of a block, and its outputs. */
+export interface WinogradScratch {
+  v: number;
+  m: number;
+  out: number;
+}
+
+export function layoutWinograd(info: ConvInfo, plan: WinogradPlan, layout: HeapLayout): WinogradBuffers {
+  const { inChannels: cin, inHeight: h, inWidth: wd } = info;
+  const imgBytes = 4 * cin * plan.hp * 2 * plan.wq;
+  return {
+    stage: layout.take(4 * cin * h * wd),
+    wide: layout.take(imgBytes),
+    img: layout.take(imgBytes),
+    u: layout.take(4 * 16 * plan.mPad * plan.k),
+    zeros: layout.take(4 * plan.mPad),
+    bias: layout.take(4 * plan.mPad),
+  };
+}
+
+export function layoutWinogradScratch(info: ConvInfo, plan: WinogradPlan, layout: HeapLayout): WinogradScratch {
+  return {
+    v: layout.take(4 * 16 * plan.k * plan.cols8),
+    m: layout.take(4 * 16 * plan.mPad * plan.cols8),
+    out: layout.take(4 * info.outChannels * 2 * plan.tb * plan.outRow),
+  };
+}
+
+/** Transforms the weights (gemm's A panels per ξ) and fills the bias (after `reserve`). */
+export function fillWinograd(kern: SimdKernels, info: ConvInfo, plan: WinogradPlan, buf: WinogradBuffers, w: Float32Array, bias: Float32Array | null): void {
+  const { inChannels: cin, outChannels: m, kernelHeight: kh, kernelWidth: kw } = info;
+  const { sx, k, kc, mPad } = plan;
   const f32 = kern.f32;
-
-  // U, per ξ: K blocks of kc rows, each mPad/4 panels of kb × 4 floats (gemm's A). Panel, k, then
-  // the panel's 4 rows: each ξ's panels are written in order (16 streams, not scattered stores).
-  f32.fill(0, a >>> 2, (a >>> 2) + 16 * mPad * k);
+  // Per ξ: K blocks of kc rows, each mPad/4 panels of kb × 4 floats. Panel, k, then the panel's 4
+  // rows: each ξ's panels are written in order (16 streams, not scattered stores).
+  f32.fill(0, buf.u >>> 2, (buf.u >>> 2) + 16 * mPad * k);
   for (let k0 = 0; k0 < k; k0 += kc) {
     const kb = Math.min(kc, k - k0);
-    const block = (a >>> 2) + mPad * k0;
+    const block = (buf.u >>> 2) + mPad * k0;
     for (let o0 = 0; o0 < m; o0 += 4) {
       for (let kk = 0; kk < kb; kk++) {
         const s = Math.floor((k0 + kk) / cin), ci = (k0 + kk) % cin;
@@ -114,60 +158,83 @@ export function convWinograd(kern: SimdKernels, info: ConvInfo, x: Float32Array,
       }
     }
   }
-  f32.fill(0, zeros >>> 2, (zeros >>> 2) + mPad);
-  for (let o = 0; o < mPad; o++) f32[(biasBuf >>> 2) + o] = bias !== null && o < m ? bias[o] : 0;
+  f32.fill(0, buf.zeros >>> 2, (buf.zeros >>> 2) + mPad);
+  for (let o = 0; o < mPad; o++) f32[(buf.bias >>> 2) + o] = bias !== null && o < m ? bias[o] : 0;
+}
 
+/** Copies image n of x into the heap, padded and split into column phases. */
+export function loadWinogradImage(kern: SimdKernels, info: ConvInfo, plan: WinogradPlan, buf: WinogradBuffers, x: Float32Array, n: number): void {
+  const wp = 2 * plan.wq;
+  loadPadded(kern, info, { padded: true, hp: plan.hp, wp }, buf.stage, buf.wide, x, n);
+  kern.phases2(buf.img, buf.wide, info.inChannels, plan.hp, wp, plan.wq);
+}
+
+/**
+ * Computes tile rows [t0, t0 + tb) of the loaded image; `emit(o, pixel, from, count)` receives
+ * `count` outputs of channel o from output pixel `pixel` at heap float index `from`.
+ */
+export function winogradBlock(kern: SimdKernels, info: ConvInfo, plan: WinogradPlan, buf: WinogradBuffers, s: WinogradScratch, t0: number, emit: (o: number, pixel: number, from: number, count: number) => void): void {
+  const { inChannels: cin, outChannels: m, outHeight: oh, outWidth: ow } = info;
+  const { sx, k, kc, mPad, th, tw4, hp, wq, tb, outRow } = plan;
   const planeStep = 4 * 2 * hp * wq; // one channel: phase 0 then phase 1
   const rowStep = 4 * wq;
-  const pads = { padded: true, hp, wp };
-  for (let n = 0; n < info.batch; n++) {
-    loadPadded(kern, info, pads, stage, wide, x, n);
-    kern.phases2(img, wide, cin, hp, wp, wq);
-    for (let t0 = 0; t0 < th; t0 += tb) {
-      const rows = Math.min(tb, th - t0);
-      const n8 = Math.ceil((rows * tw4) / 8) * 8; // gemm columns: tiles of the block, row by row
-      const vXi = 4 * k * n8;
-      const mXi = 4 * mPad * n8;
-      for (let k0 = 0; k0 < k; k0 += kc) {
-        const kb = Math.min(kc, k - k0);
-        // The subs (and their channels) whose rows of K fall in this block.
-        for (let s = Math.floor(k0 / cin); s * cin < k0 + kb; s++) {
-          const c0 = Math.max(0, k0 - s * cin), c1 = Math.min(cin, k0 + kb - s * cin);
-          const dy = 3 * Math.floor(s / sx), dx = 3 * (s % sx);
-          // Patch column j of tile tx is image column 2·tx + dx + j: phase (dx + j) mod 2.
-          const p0 = 4 * ((dx % 2) * hp * wq + (dx >> 1));
-          const p1 = 4 * (((dx + 1) % 2) * hp * wq + ((dx + 1) >> 1));
-          const dst = v + 4 * k0 * n8 + 32 * (s * cin + c0 - k0);
-          for (let r = 0; r < rows; r++) {
-            const src = img + c0 * planeStep + (2 * (t0 + r) + dy) * rowStep;
-            kern.winoIn(dst, src + p0, src + p1, c1 - c0, planeStep, rowStep, tw4 / 4, r * tw4, 32 * kb, vXi);
-          }
-        }
-      }
-      for (let xi = 0; xi < 16; xi++) {
-        for (let k0 = 0; k0 < k; k0 += kc) {
-          const kb = Math.min(kc, k - k0);
-          kern.gemm(a + 4 * (xi * mPad * k + mPad * k0), v + xi * vXi + 4 * k0 * n8, kb, mPad / 4, n8 / 8, mBuf + xi * mXi, 4 * n8, zeros, k0 === 0 ? 1 : 0);
-        }
-      }
-      const outPlane = 4 * 2 * tb * outRow;
+  const rows = Math.min(tb, th - t0);
+  const n8 = Math.ceil((rows * tw4) / 8) * 8; // gemm columns: tiles of the block, row by row
+  const vXi = 4 * k * n8;
+  const mXi = 4 * mPad * n8;
+  for (let k0 = 0; k0 < k; k0 += kc) {
+    const kb = Math.min(kc, k - k0);
+    // The subs (and their channels) whose rows of K fall in this block.
+    for (let sub = Math.floor(k0 / cin); sub * cin < k0 + kb; sub++) {
+      const c0 = Math.max(0, k0 - sub * cin), c1 = Math.min(cin, k0 + kb - sub * cin);
+      const dy = 3 * Math.floor(sub / sx), dx = 3 * (sub % sx);
+      // Patch column j of tile tx is image column 2·tx + dx + j: phase (dx + j) mod 2.
+      const p0 = 4 * ((dx % 2) * hp * wq + (dx >> 1));
+      const p1 = 4 * (((dx + 1) % 2) * hp * wq + ((dx + 1) >> 1));
+      const dst = s.v + 4 * k0 * n8 + 32 * (sub * cin + c0 - k0);
       for (let r = 0; r < rows; r++) {
-        kern.winoOut(out + r * 2 * 4 * outRow, mBuf + 4 * r * tw4, biasBuf, m, 4 * n8, mXi, tw4 / 4, outPlane, 4 * outRow);
+        const src = buf.img + c0 * planeStep + (2 * (t0 + r) + dy) * rowStep;
+        kern.winoIn(dst, src + p0, src + p1, c1 - c0, planeStep, rowStep, tw4 / 4, r * tw4, 32 * kb, vXi);
       }
-      const y0 = 2 * t0;
-      const y1 = Math.min(oh, 2 * (t0 + rows));
-      for (let o = 0; o < m; o++) {
-        const plane = (out >>> 2) + o * 2 * tb * outRow;
-        const yBase = ((n * m + o) * oh) * ow;
-        if (outRow === ow) {
-          y.set(f32.subarray(plane, plane + (y1 - y0) * ow), yBase + y0 * ow); // rows back to back: one copy
-        } else {
-          for (let yy = y0; yy < y1; yy++) {
-            const from = plane + (yy - y0) * outRow;
-            y.set(f32.subarray(from, from + ow), yBase + yy * ow);
-          }
-        }
-      }
+    }
+  }
+  for (let xi = 0; xi < 16; xi++) {
+    for (let k0 = 0; k0 < k; k0 += kc) {
+      const kb = Math.min(kc, k - k0);
+      kern.gemm(buf.u + 4 * (xi * mPad * k + mPad * k0), s.v + xi * vXi + 4 * k0 * n8, kb, mPad / 4, n8 / 8, s.m + xi * mXi, 4 * n8, buf.zeros, k0 === 0 ? 1 : 0);
+    }
+  }
+  const outPlane = 4 * 2 * tb * outRow;
+  for (let r = 0; r < rows; r++) {
+    kern.winoOut(s.out + r * 2 * 4 * outRow, s.m + 4 * r * tw4, buf.bias, m, 4 * n8, mXi, tw4 / 4, outPlane, 4 * outRow);
+  }
+  const y0 = 2 * t0;
+  const y1 = Math.min(oh, 2 * (t0 + rows));
+  for (let o = 0; o < m; o++) {
+    const plane = (s.out >>> 2) + o * 2 * tb * outRow;
+    if (outRow === ow) {
+      emit(o, y0 * ow, plane, (y1 - y0) * ow); // rows back to back: one piece
+    } else {
+      for (let yy = y0; yy < y1; yy++) emit(o, yy * ow, plane + (yy - y0) * outRow, ow);
+    }
+  }
+}
+
+/** The whole conv on one thread. */
+export function convWinograd(kern: SimdKernels, info: ConvInfo, x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array): void {
+  const plan = planWinograd(info);
+  const layout = new HeapLayout();
+  const buf = layoutWinograd(info, plan, layout);
+  const scratch = layoutWinogradScratch(info, plan, layout);
+  kern.reserve(layout.bytes);
+  fillWinograd(kern, info, plan, buf, w, bias);
+  const pixels = info.outHeight * info.outWidth;
+  const f32 = kern.f32;
+  for (let n = 0; n < info.batch; n++) {
+    loadWinogradImage(kern, info, plan, buf, x, n);
+    const yBase = n * info.outChannels * pixels;
+    for (let t0 = 0; t0 < plan.th; t0 += plan.tb) {
+      winogradBlock(kern, info, plan, buf, scratch, t0, (o, pixel, from, count) => y.set(f32.subarray(from, from + count), yBase + o * pixels + pixel));
     }
   }
 }

@@ -36,11 +36,14 @@ const SEQ = 0; // bumped per job; helpers wait on it
 const NEXT = 1; // tag << TAG_SHIFT | next task
 const COMPLETED = 2; // tasks finished
 const READY = 3; // helpers up
-const KIND = 4; // 1: conv image, 0: stop
+const KIND = 4; // STOP, CONV_GEMM or CONV_WINOGRAD
 const TASKS = 5;
 const THREADS = 6; // scratch blocks laid out (caller + helpers)
 const HELPED = 7; // tasks run by helpers since the pool started (for the bench and tests)
 const INFO = 8; // the ConvInfo numbers below, in this order
+const STOP = 0;
+const CONV_GEMM = 1;
+const CONV_WINOGRAD = 2;
 const CONTROL_BYTES = 256;
 const TAG_SHIFT = 20;
 const MAX_TASKS = 1 << TAG_SHIFT;
@@ -72,14 +75,14 @@ interface Job {
 /** Blocks per thread and image: small enough that a thread the OS parks holds up little. */
 const BLOCKS_PER_THREAD = 6;
 
-function layoutJob(info: ConvInfo, threads: number): Job {
+function layoutJob(info: ConvInfo, threads: number, winograd: boolean): Job {
   const plan = planGemm(info, BLOCKS_PER_THREAD * threads);
   const layout = new HeapLayout(CONTROL_BYTES);
   let wino: WinogradJob | null = null;
   let buf: GemmBuffers;
   let scratch: GemmScratch[] = [];
   let blocks: number;
-  if (winogradApplies(info)) {
+  if (winograd) {
     const wp = planWinograd(info, BLOCKS_PER_THREAD * threads);
     const wbuf = layoutWinograd(info, wp, layout);
     wino = { plan: wp, buf: wbuf, scratch: Array.from({ length: threads }, () => layoutWinogradScratch(info, wp, layout)) };
@@ -178,9 +181,10 @@ export class ThreadPool {
    * conv2d through the implicit GEMM, shared with whichever helpers are free. `callerWorks` false
    * leaves every task to the helpers (tests use it to check their results; it needs one up).
    */
-  conv(info: ConvInfo, x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, callerWorks = true): void {
+  /** `winograd`: run it by Winograd (the caller has checked the input: see `checkWinogradInput`). */
+  conv(info: ConvInfo, x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, callerWorks = true, winograd = winogradApplies(info)): void {
     const ctl = this.ctl;
-    const job = layoutJob(info, 1 + this.helpers);
+    const job = layoutJob(info, 1 + this.helpers, winograd);
     const total = info.groups * job.blocks;
     const kern = this.kern;
     kern.reserve(job.bytes);
@@ -189,7 +193,7 @@ export class ThreadPool {
     FIELDS.forEach((f, i) => Atomics.store(ctl, INFO + i, info[f]));
     Atomics.store(ctl, THREADS, 1 + this.helpers);
     Atomics.store(ctl, TASKS, total);
-    Atomics.store(ctl, KIND, 1);
+    Atomics.store(ctl, KIND, job.wino ? CONV_WINOGRAD : CONV_GEMM);
     const pixels = info.outHeight * info.outWidth;
     const f32 = kern.f32;
     const helped = kern.i32.subarray(job.helped >>> 2, (job.helped >>> 2) + total);
@@ -222,15 +226,15 @@ export class ThreadPool {
   }
 
   /** Whether a conv can be split into tasks (the counter holds at most 2^20). */
-  fits(info: ConvInfo): boolean {
-    if (winogradApplies(info)) return true; // a task per block of tile rows: far fewer
+  fits(info: ConvInfo, winograd = winogradApplies(info)): boolean {
+    if (winograd) return true; // a task per block of tile rows: far fewer
     const plan = planGemm(info, BLOCKS_PER_THREAD * (1 + this.helpers));
     return info.groups * Math.ceil(plan.units / plan.unitsPerBlock) < MAX_TASKS;
   }
 
   /** Tells the helpers to return from `serveHelper`. */
   stop(): void {
-    Atomics.store(this.ctl, KIND, 0);
+    Atomics.store(this.ctl, KIND, STOP);
     Atomics.store(this.ctl, SEQ, (Atomics.load(this.ctl, SEQ) + 1) & 2047);
     Atomics.notify(this.ctl, SEQ);
   }
@@ -255,7 +259,8 @@ export function serveHelper(start: HelperStart): void {
   for (;;) {
     Atomics.wait(ctl, SEQ, seq);
     seq = Atomics.load(ctl, SEQ);
-    if (Atomics.load(ctl, KIND) === 0) return;
+    const kind = Atomics.load(ctl, KIND);
+    if (kind === STOP) return;
     const threads = Atomics.load(ctl, THREADS);
     if (index >= threads) continue;
     const total = Atomics.load(ctl, TASKS);
@@ -268,7 +273,7 @@ export function serveHelper(start: HelperStart): void {
         info.batch = 1;
         info.inChannelsPerGroup = info.inChannels / info.groups;
         info.outChannelsPerGroup = info.outChannels / info.groups;
-        job = layoutJob(info as unknown as ConvInfo, threads);
+        job = layoutJob(info as unknown as ConvInfo, threads, kind === CONV_WINOGRAD);
         kern.reserve(job.bytes); // the caller grew the memory: refresh the views
       }
       const out = job.out >>> 2;

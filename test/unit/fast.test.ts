@@ -5,6 +5,7 @@ import { convDepthwise, depthwiseApplies } from '../../src/engine/fast/depthwise
 import { convGemm } from '../../src/engine/fast/gemmConv';
 import type { Kernels } from '../../src/engine/fast/kernels';
 import { ScalarKernels } from '../../src/engine/fast/scalarKernels';
+import { checkWinogradInput, convWinograd, winogradApplies, WinogradInput } from '../../src/engine/fast/winograd';
 import { check, fuzz, info, naiveConv, randomArray, randomOperands, rng, type Driver, type Shape } from './fastCases';
 
 describe('engine/fast: float32 conv kernels against the definition', () => {
@@ -65,6 +66,90 @@ describe('engine/fast: float32 conv kernels against the definition', () => {
         convGemm(k, c, x, w, b, y);
         check(`${label} ${JSON.stringify(s)}`, y, want);
       }
+    }
+  });
+
+  it('Winograd F(2×2, 3×3): 3×3 and larger kernels in 3×3 subs, odd sizes, K blocks across subs', () => {
+    const r = rng(9);
+    const base: Shape = { n: 1, cin: 8, h: 10, w: 10, cout: 16, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1 };
+    const cases: Partial<Shape>[] = [
+      {}, // one block, whole tiles
+      { h: 11, w: 13, cout: 18 }, // odd output: a last half tile each way; C_out off the 4-row panels
+      { pt: 0, pb: 2, pl: 2, pr: 0, n: 2 }, // uneven padding, batch
+      { kh: 5, kw: 5, pt: 2, pb: 2, pl: 2, pr: 2 }, // 2×2 subs of a 6×6 kernel, zeros past the 5th tap
+      { kh: 3, kw: 5, h: 30, w: 150, cin: 9, pt: 0, pb: 0, pl: 1, pr: 3 }, // 1×2 subs, wide rows copied into place
+      { kh: 6, kw: 6, h: 20, w: 20, pt: 0, pb: 0, pl: 0, pr: 0 }, // full subs, no padding
+      { kh: 2, kw: 3, h: 9, w: 17 }, // a kernel smaller than a sub
+      { cin: 300, h: 9, w: 17 }, // 2 K blocks within one sub
+      { cin: 100, kh: 5, kw: 5, h: 14, w: 20, pt: 0, pb: 0, pl: 0, pr: 0 }, // K = 400: 2 blocks, each across 2 subs
+      { cin: 64, cout: 32, h: 40, w: 40 }, // several blocks of tile rows
+    ];
+    for (let t = 0; t < 12; t++) {
+      const pick = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+      cases.push({ n: pick(1, 2), cin: pick(8, 40), cout: pick(16, 40), kh: pick(2, 6), kw: pick(2, 6), h: pick(6, 40), w: pick(8, 40), pt: pick(0, 2), pb: pick(0, 2), pl: pick(0, 2), pr: pick(0, 2) });
+    }
+    let tested = 0;
+    for (const f of cases) {
+      const s = { ...base, ...f };
+      const c = info(s);
+      if (!winogradApplies(c)) continue;
+      const { x, w, b } = randomOperands(r, s, c, 'maybe');
+      const y = new Float32Array(s.n * s.cout * c.outHeight * c.outWidth).fill(NaN);
+      convWinograd(wasm!, c, x, w, b, y);
+      check(`winograd ${JSON.stringify(s)} bias=${b !== null}`, y, naiveConv(c, x, w, b));
+      tested++;
+    }
+    assert.ok(tested >= 15, `${tested} cases applied`);
+    // Through the public hook, which picks it for such a conv.
+    const s = { ...base, cin: 12, cout: 20, h: 15, w: 19 };
+    const c = info(s);
+    assert.ok(winogradApplies(c));
+    const { x, w, b } = randomOperands(r, s, c, 'always');
+    const y = new Float32Array(s.cout * c.outHeight * c.outWidth);
+    assert.equal(conv2dFloat32(c, x, w, b, y), true);
+    check('winograd via conv2dFloat32', y, naiveConv(c, x, w, b));
+  });
+
+  it('Winograd through the public hook: non-finite inputs as the definition, windows of zeros exactly the bias', () => {
+    const r = rng(10);
+    const kind = (v: number[]) => checkWinogradInput(Float32Array.from(v));
+    assert.deepEqual(
+      [kind([1, 2]), kind([1, 2, 0]), kind([-0, 1]), kind([1, Infinity]), kind([0, -Infinity]), kind([2, 3, NaN]), kind([1e-30, 1e-30])],
+      [WinogradInput.Plain, WinogradInput.HasZeros, WinogradInput.HasZeros, WinogradInput.NonFinite, WinogradInput.NonFinite, WinogradInput.NonFinite, WinogradInput.Plain],
+    );
+    const s: Shape = { n: 1, cin: 8, h: 12, w: 16, cout: 16, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1 };
+    const c = info(s);
+    assert.ok(winogradApplies(c));
+    const { x, w, b } = randomOperands(r, s, c, 'always');
+    const plane = s.h * s.w;
+    const at = (o: number, y: number, xx: number) => (o * c.outHeight + y) * c.outWidth + xx;
+    // An inf in channel 3 at (5, 6): only the outputs whose windows hold it may be non-finite.
+    const inf = Float32Array.from(x);
+    inf[3 * plane + 5 * s.w + 6] = Infinity;
+    const y = new Float32Array(s.cout * c.outHeight * c.outWidth);
+    assert.equal(conv2dFloat32(c, inf, w, b, y), true);
+    const want = naiveConv(c, inf, w, b);
+    for (let i = 0; i < y.length; i++) {
+      if (!Number.isFinite(want.y[i])) assert.ok(Object.is(y[i], want.y[i]) || (Number.isNaN(y[i]) && Number.isNaN(want.y[i])), `y[${i}] = ${y[i]}, want ${want.y[i]}`);
+    }
+    check('inf input', y.map((v, i) => (Number.isFinite(want.y[i]) ? v : 0)), { y: want.y.map((v) => (Number.isFinite(v) ? v : 0)), scale: want.scale });
+    assert.ok(Number.isFinite(y[at(0, 2, 2)]), 'an output beside the inf, outside its reach, stays finite');
+    // Zero rows 4–10 in every channel (as after a ReLU). 3×3 windows of zeros come out exact by the
+    // transforms' structure; a 5×5 runs as four 3×3 subs of a 6×6 kernel whose zero taps do not
+    // cancel exactly, so there the zero windows need setting back to the bias.
+    for (const k of [3, 5]) {
+      const t: Shape = { ...s, h: 16, kh: k, kw: k, pt: k >> 1, pb: k >> 1, pl: k >> 1, pr: k >> 1 };
+      const ct = info(t);
+      assert.ok(winogradApplies(ct));
+      const ops = randomOperands(r, t, ct, 'always');
+      const plane16 = t.h * t.w;
+      for (let ch = 0; ch < t.cin; ch++) ops.x.fill(0, ch * plane16 + 4 * t.w, ch * plane16 + 11 * t.w);
+      const z = new Float32Array(t.cout * ct.outHeight * ct.outWidth);
+      assert.equal(conv2dFloat32(ct, ops.x, ops.w, ops.b, z), true);
+      check(`zero rows, ${k}×${k}`, z, naiveConv(ct, ops.x, ops.w, ops.b));
+      for (let o = 0; o < t.cout; o++)
+        for (let oy = 4 + t.pt; oy + k - 1 - t.pt <= 10; oy++)
+          for (let ox = 0; ox < ct.outWidth; ox++) assert.equal(z[(o * ct.outHeight + oy) * ct.outWidth + ox], ops.b![o], `${k}×${k}: y[${o}, ${oy}, ${ox}]`);
     }
   });
 

@@ -202,7 +202,7 @@ export function loadImage(kern: Kernels, info: ConvInfo, plan: GemmPlan, buf: Ge
 }
 
 /** Image n of x, padded with zeros, at `dst` (hp×wp planes); `stage` (= dst without padding) may be used on the way. */
-function loadPadded(kern: Kernels, info: ConvInfo, plan: GemmPlan, stage: number, dst: number, x: Float32Array, n: number): void {
+export function loadPadded(kern: Kernels, info: ConvInfo, plan: Pick<GemmPlan, 'padded' | 'hp' | 'wp'>, stage: number, dst: number, x: Float32Array, n: number): void {
   const { inChannels: c, inHeight: h, inWidth: w } = info;
   const size = c * h * w;
   if (!plan.padded) {

@@ -16,6 +16,7 @@ import { maxPoolApplies, maxPoolSimd } from './maxPool';
 import { ThreadPool, type ThreadHost } from './parallel';
 import { ScalarKernels } from './scalarKernels';
 import { createWasmKernels, hasRelaxedSimd, type WasmKernels } from './wasmKernels';
+import { checkWinogradInput, convWinograd, restoreZeroWindows, winogradApplies, WinogradInput } from './winograd';
 
 export { hasRelaxedSimd };
 
@@ -95,10 +96,14 @@ export function conv2dFloat32(info: ConvInfo, x: Float32Array, w: Float32Array, 
     convDirect(info, x, w, bias, y);
     return true;
   }
+  const input = kern.simd && winogradApplies(info) ? checkWinogradInput(x) : WinogradInput.NonFinite;
+  const winograd = input !== WinogradInput.NonFinite;
   try {
     if (kern.simd && depthwiseApplies(info)) convDepthwise(kern as SimdKernels, info, x, w, bias, y);
-    else if (kern.simd && threaded && pool !== null && pool.ready > 0 && macs >= PARALLEL_MACS && pool.fits(info)) pool.conv(info, x, w, bias, y);
+    else if (kern.simd && threaded && pool !== null && pool.ready > 0 && macs >= PARALLEL_MACS && pool.fits(info, winograd)) pool.conv(info, x, w, bias, y, true, winograd);
+    else if (winograd) convWinograd(kern as SimdKernels, info, x, w, bias, y);
     else convGemm(kern, info, x, w, bias, y);
+    if (input === WinogradInput.HasZeros) restoreZeroWindows(info, x, bias, y);
   } catch (e) {
     if (e instanceof RangeError) return false; // the heap could not grow: let the reference try
     throw e;

@@ -51,6 +51,19 @@ export interface SimdKernels extends Kernels {
    * p, p + 2, …), phase 0 then phase 1 per plane; reads up to 8 floats past the source.
    */
   phases2(dst: number, src: number, planes: number, hp: number, wp: number, wq: number): void;
+  /**
+   * Winograd F(2×2, 3×3) input transform of one row of tiles (winograd.ts), 4 tiles per step:
+   * the 16 elements of each tile's Bᵀ·d·B, for `planes` planes of a column-phase split image
+   * (patch columns 0 and 1 of the first tile at p0 and p1), into gemm's packed B panels: element ξ of
+   * tile column col, plane k, at dst + ξ·xiStep + (col div 8)·panelStep + 32·k + 4·(col mod 8).
+   */
+  winoIn(dst: number, p0: number, p1: number, planes: number, planeStep: number, rowStep: number, steps: number, col0: number, panelStep: number, xiStep: number): void;
+  /**
+   * Winograd output transform of one row of tiles, 4 tiles per step: Aᵀ·M·A + bias, element ξ of
+   * M at m + ξ·xiStep (channels ldc bytes apart), each tile's 2×2 outputs into 2 rows outRow
+   * bytes apart (channels outPlane bytes apart).
+   */
+  winoOut(out: number, m: number, bias: number, channels: number, ldc: number, xiStep: number, steps: number, outPlane: number, outRow: number): void;
   /** The 2×2 window with stride 2 along the width and no dilation (dilRow: bytes to the window's second row). */
   maxPool2x2(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, dilRow: number): void;
 }

@@ -15,6 +15,10 @@ import type { ConvInfo } from '../convInfo';
 import { fillGemm, gemmUnits, layoutGemm, layoutScratch, loadImage, planGemm, type GemmBuffers, type GemmPlan, type GemmScratch } from './gemmConv';
 import { HeapLayout } from './kernels';
 import { kernelsModule, sharedMemory, WasmKernels } from './wasmKernels';
+import {
+  fillWinograd, layoutWinograd, layoutWinogradScratch, loadWinogradImage, planWinograd, winogradApplies, winogradBlock,
+  type WinogradBuffers, type WinogradPlan, type WinogradScratch,
+} from './winograd';
 
 /** What a helper thread is started with (structured-cloneable: a shared memory and a module). */
 export interface HelperStart {
@@ -32,11 +36,14 @@ const SEQ = 0; // bumped per job; helpers wait on it
 const NEXT = 1; // tag << TAG_SHIFT | next task
 const COMPLETED = 2; // tasks finished
 const READY = 3; // helpers up
-const KIND = 4; // 1: conv image, 0: stop
+const KIND = 4; // STOP, CONV_GEMM or CONV_WINOGRAD
 const TASKS = 5;
 const THREADS = 6; // scratch blocks laid out (caller + helpers)
 const HELPED = 7; // tasks run by helpers since the pool started (for the bench and tests)
 const INFO = 8; // the ConvInfo numbers below, in this order
+const STOP = 0;
+const CONV_GEMM = 1;
+const CONV_WINOGRAD = 2;
 const CONTROL_BYTES = 256;
 const TAG_SHIFT = 20;
 const MAX_TASKS = 1 << TAG_SHIFT;
@@ -45,12 +52,20 @@ const FIELDS = [
   'strideHeight', 'strideWidth', 'dilationHeight', 'dilationWidth', 'padTop', 'padBottom', 'padLeft', 'padRight', 'groups',
 ] as const;
 
+/** Winograd's share of a job (convs it applies to: winograd.ts), its tasks blocks of tile rows. */
+interface WinogradJob {
+  plan: WinogradPlan;
+  buf: WinogradBuffers;
+  scratch: WinogradScratch[];
+}
+
 /** The buffers of a job, laid out the same way by every thread. */
 interface Job {
   info: ConvInfo;
   plan: GemmPlan;
   buf: GemmBuffers;
   scratch: GemmScratch[];
+  wino: WinogradJob | null; // when set, the GEMM fields are unused
   out: number; // C_out × H_out·W_out floats of the current image, for the helpers' tasks
   helped: number; // one i32 per task: 1 if a helper ran it (its output is in `out`)
   bytes: number;
@@ -60,20 +75,38 @@ interface Job {
 /** Blocks per thread and image: small enough that a thread the OS parks holds up little. */
 const BLOCKS_PER_THREAD = 6;
 
-function layoutJob(info: ConvInfo, threads: number): Job {
+function layoutJob(info: ConvInfo, threads: number, winograd: boolean): Job {
   const plan = planGemm(info, BLOCKS_PER_THREAD * threads);
   const layout = new HeapLayout(CONTROL_BYTES);
-  const buf = layoutGemm(info, plan, layout);
-  const scratch = Array.from({ length: threads }, () => layoutScratch(plan, layout));
+  let wino: WinogradJob | null = null;
+  let buf: GemmBuffers;
+  let scratch: GemmScratch[] = [];
+  let blocks: number;
+  if (winograd) {
+    const wp = planWinograd(info, BLOCKS_PER_THREAD * threads);
+    const wbuf = layoutWinograd(info, wp, layout);
+    wino = { plan: wp, buf: wbuf, scratch: Array.from({ length: threads }, () => layoutWinogradScratch(info, wp, layout)) };
+    buf = { koff: 0, bias: 0, a: 0, stage: 0, wide: 0, img: 0 };
+    blocks = Math.ceil(wp.th / wp.tb);
+  } else {
+    buf = layoutGemm(info, plan, layout);
+    scratch = Array.from({ length: threads }, () => layoutScratch(plan, layout));
+    blocks = Math.ceil(plan.units / plan.unitsPerBlock);
+  }
   const out = layout.take(4 * info.outChannels * info.outHeight * info.outWidth);
-  const blocks = Math.ceil(plan.units / plan.unitsPerBlock);
   const helped = layout.take(4 * info.groups * blocks);
-  return { info, plan, buf, scratch, out, helped, bytes: layout.bytes, blocks };
+  return { info, plan, buf, scratch, wino, out, helped, bytes: layout.bytes, blocks };
 }
 
 /** Task t is block t % blocks of group ⌊t / blocks⌋: its group and output pixels [p0, p1). */
 function taskPixels(job: Job, t: number): { g: number; u0: number; u1: number; p0: number; p1: number } {
   const { plan, info } = job;
+  if (job.wino) {
+    // Winograd (one group): tile rows [u0, u1), output rows twice those.
+    const { th, tb } = job.wino.plan;
+    const u0 = t * tb, u1 = Math.min(th, u0 + tb);
+    return { g: 0, u0, u1, p0: 2 * u0 * info.outWidth, p1: Math.min(info.outHeight, 2 * u1) * info.outWidth };
+  }
   const g = Math.floor(t / job.blocks);
   const u0 = (t % job.blocks) * plan.unitsPerBlock;
   const u1 = Math.min(plan.units, u0 + plan.unitsPerBlock);
@@ -82,8 +115,13 @@ function taskPixels(job: Job, t: number): { g: number; u0: number; u1: number; p
 }
 
 /** Runs task t; `put(channel, pixel, from, count)` stores each piece of output (channel over all groups). */
-function runTask(kern: WasmKernels, job: Job, t: number, scratch: GemmScratch, put: (channel: number, pixel: number, from: number, count: number) => void): void {
+function runTask(kern: WasmKernels, job: Job, t: number, thread: number, put: (channel: number, pixel: number, from: number, count: number) => void): void {
   const { g, u0, u1 } = taskPixels(job, t);
+  if (job.wino) {
+    winogradBlock(kern, job.info, job.wino.plan, job.wino.buf, job.wino.scratch[thread], u0, put);
+    return;
+  }
+  const scratch = job.scratch[thread];
   const m = job.info.outChannelsPerGroup;
   gemmUnits(kern, job.info, job.plan, job.buf, g, u0, u1, scratch, (o, pixel, from, count) => put(g * m + o, pixel, from, count));
 }
@@ -143,22 +181,25 @@ export class ThreadPool {
    * conv2d through the implicit GEMM, shared with whichever helpers are free. `callerWorks` false
    * leaves every task to the helpers (tests use it to check their results; it needs one up).
    */
-  conv(info: ConvInfo, x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, callerWorks = true): void {
+  /** `winograd`: run it by Winograd (the caller has checked the input: see `checkWinogradInput`). */
+  conv(info: ConvInfo, x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, callerWorks = true, winograd = winogradApplies(info)): void {
     const ctl = this.ctl;
-    const job = layoutJob(info, 1 + this.helpers);
+    const job = layoutJob(info, 1 + this.helpers, winograd);
     const total = info.groups * job.blocks;
     const kern = this.kern;
     kern.reserve(job.bytes);
-    fillGemm(kern, info, job.plan, job.buf, w, bias);
+    if (job.wino) fillWinograd(kern, info, job.wino.plan, job.wino.buf, w, bias);
+    else fillGemm(kern, info, job.plan, job.buf, w, bias);
     FIELDS.forEach((f, i) => Atomics.store(ctl, INFO + i, info[f]));
     Atomics.store(ctl, THREADS, 1 + this.helpers);
     Atomics.store(ctl, TASKS, total);
-    Atomics.store(ctl, KIND, 1);
+    Atomics.store(ctl, KIND, job.wino ? CONV_WINOGRAD : CONV_GEMM);
     const pixels = info.outHeight * info.outWidth;
     const f32 = kern.f32;
     const helped = kern.i32.subarray(job.helped >>> 2, (job.helped >>> 2) + total);
     for (let n = 0; n < info.batch; n++) {
-      loadImage(kern, info, job.plan, job.buf, x, n);
+      if (job.wino) loadWinogradImage(kern, info, job.wino.plan, job.wino.buf, x, n);
+      else loadImage(kern, info, job.plan, job.buf, x, n);
       helped.fill(0);
       const tag = (Atomics.load(ctl, SEQ) + 1) & (2047);
       Atomics.store(ctl, COMPLETED, 0);
@@ -169,7 +210,7 @@ export class ThreadPool {
       const yBase = n * info.outChannels * pixels;
       if (callerWorks) {
         takeTasks(ctl, tag, total, (t) =>
-          runTask(kern, job, t, job.scratch[0], (ch, pixel, from, count) => y.set(f32.subarray(from, from + count), yBase + ch * pixels + pixel)),
+          runTask(kern, job, t, 0, (ch, pixel, from, count) => y.set(f32.subarray(from, from + count), yBase + ch * pixels + pixel)),
         );
       }
       waitFor(ctl, COMPLETED, total);
@@ -185,14 +226,15 @@ export class ThreadPool {
   }
 
   /** Whether a conv can be split into tasks (the counter holds at most 2^20). */
-  fits(info: ConvInfo): boolean {
+  fits(info: ConvInfo, winograd = winogradApplies(info)): boolean {
+    if (winograd) return true; // a task per block of tile rows: far fewer
     const plan = planGemm(info, BLOCKS_PER_THREAD * (1 + this.helpers));
     return info.groups * Math.ceil(plan.units / plan.unitsPerBlock) < MAX_TASKS;
   }
 
   /** Tells the helpers to return from `serveHelper`. */
   stop(): void {
-    Atomics.store(this.ctl, KIND, 0);
+    Atomics.store(this.ctl, KIND, STOP);
     Atomics.store(this.ctl, SEQ, (Atomics.load(this.ctl, SEQ) + 1) & 2047);
     Atomics.notify(this.ctl, SEQ);
   }
@@ -217,7 +259,8 @@ export function serveHelper(start: HelperStart): void {
   for (;;) {
     Atomics.wait(ctl, SEQ, seq);
     seq = Atomics.load(ctl, SEQ);
-    if (Atomics.load(ctl, KIND) === 0) return;
+    const kind = Atomics.load(ctl, KIND);
+    if (kind === STOP) return;
     const threads = Atomics.load(ctl, THREADS);
     if (index >= threads) continue;
     const total = Atomics.load(ctl, TASKS);
@@ -230,13 +273,13 @@ export function serveHelper(start: HelperStart): void {
         info.batch = 1;
         info.inChannelsPerGroup = info.inChannels / info.groups;
         info.outChannelsPerGroup = info.outChannels / info.groups;
-        job = layoutJob(info as unknown as ConvInfo, threads);
+        job = layoutJob(info as unknown as ConvInfo, threads, kind === CONV_WINOGRAD);
         kern.reserve(job.bytes); // the caller grew the memory: refresh the views
       }
       const out = job.out >>> 2;
       const pixels = job.info.outHeight * job.info.outWidth;
       const f32 = kern.f32;
-      runTask(kern, job, t, job.scratch[index], (ch, pixel, from, count) => f32.copyWithin(out + ch * pixels + pixel, from, from + count));
+      runTask(kern, job, t, index, (ch, pixel, from, count) => f32.copyWithin(out + ch * pixels + pixel, from, from + count));
       Atomics.store(kern.i32, (job.helped >>> 2) + t, 1);
       Atomics.add(ctl, HELPED, 1);
     });

@@ -17,6 +17,8 @@ interface Exports {
   max_pool(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, colStep: number, dilRow: number, dilCol: number, kh: number, kw: number): void;
   phases2(dst: number, src: number, planes: number, hp: number, wp: number, wq: number): void;
   max_pool_2x2s2(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, dilRow: number): void;
+  wino_in(dst: number, p0: number, p1: number, planes: number, planeStep: number, rowStep: number, steps: number, col0: number, panelStep: number, xiStep: number): void;
+  wino_out(out: number, m: number, bias: number, channels: number, ldc: number, xiStep: number, steps: number, outPlane: number, outRow: number): void;
 }
 
 const PAGE = 65536;
@@ -106,6 +108,12 @@ export class WasmKernels implements SimdKernels {
   }
   maxPool2x2(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, dilRow: number): void {
     this.x.max_pool_2x2s2(dst, img, planes, planeStep, oh, ow, rowStep, dilRow);
+  }
+  winoIn(dst: number, p0: number, p1: number, planes: number, planeStep: number, rowStep: number, steps: number, col0: number, panelStep: number, xiStep: number): void {
+    this.x.wino_in(dst, p0, p1, planes, planeStep, rowStep, steps, col0, panelStep, xiStep);
+  }
+  winoOut(out: number, m: number, bias: number, channels: number, ldc: number, xiStep: number, steps: number, outPlane: number, outRow: number): void {
+    this.x.wino_out(out, m, bias, channels, ldc, xiStep, steps, outPlane, outRow);
   }
 }
 

@@ -12,10 +12,11 @@ import {
 import type { NestedLiteral } from './literal';
 import {
   broadcastShapes, broadcastValues, reshapeTarget, unsqueezeShape, squeezeShape, stackShape, stackValues, catShape,
-  matmulShape, transposeShape, permuteShape, reduceShape, flattenShape,
+  matmulShape, transposeShape, permuteShape, reduceShape, flattenShape, SCALAR_SHAPE,
 } from './shapes';
 import { type LayerSpec, type LayerReport, type LayerOp, type ConvSize, moduleWeights, resolveInfo, quickConvSize } from './layers';
-import type { ConvInfo, Padding2d } from '../engine/convInfo';
+import { LazyConvReport } from './lazyConvReport';
+import type { Padding2d } from '../engine/convInfo';
 
 export interface Arg {
   readonly value: Value;
@@ -584,7 +585,7 @@ export function method(self: Value, name: string, args: Args): Value {
       if (!shape) return UNKNOWN;
       const dtype = ['all', 'any'].includes(name) ? (t.dtype.startsWith('torch.') ? 'torch.bool' : 'bool') : ['mean', 'std', 'var', 'norm'].includes(name) && (isIntegerDtype(t.dtype) || isBoolDtype(t.dtype)) ? t.dtype : name === 'sum' && isBoolDtype(t.dtype) ? (t.dtype.startsWith('torch.') ? 'torch.int64' : 'int64') : t.dtype;
       if (dim === undefined && !keepdim && numel(t.shape) > 0) {
-        return tensorValue([], dtype, () => {
+        return tensorValue(SCALAR_SHAPE, dtype, () => {
           const d = t.data;
           const v = d ? reduceAll(d.data, name) : undefined;
           return v === undefined ? undefined : [v];
@@ -713,8 +714,6 @@ function resultDtype(op: string, a: Value, b: Value, t: TensorValue): string {
   if (a.kind === 'number' || b.kind === 'number') return torch ? 'torch.int64' : 'int64';
   return t.dtype;
 }
-
-const SCALAR_SHAPE: readonly number[] = [];
 
 /** `a op b` for numbers, tuples and tensors (broadcasting); UNKNOWN when it cannot be known. */
 export function binary(op: string, a: Value, b: Value): Value {
@@ -900,24 +899,25 @@ function failure(err: unknown): string {
  */
 export function report(spec: LayerSpec, inputShape: readonly number[] | undefined, operandWeight?: readonly number[], operandBias?: readonly number[] | null): LayerReport {
   const fromModule = moduleWeights(spec);
-  const weightShape = operandWeight ? [...operandWeight] : fromModule.weightShape;
-  const biasShape = operandBias !== undefined ? (operandBias ? [...operandBias] : null) : fromModule.biasShape;
+  // Shapes are shared, not copied (they are never modified): the operands', the module's.
+  const weightShape = operandWeight ?? fromModule.weightShape;
+  const biasShape = operandBias !== undefined ? operandBias : fromModule.biasShape;
   const params = spec.style === 'module' ? fromModule.params : null;
   // Literal objects, not `{ ...base, … }`: a spread with extra keys is a slow runtime call, once per layer.
   if (spec.unknownArgument && spec.op !== 'corr2d') {
-    return inputShape ? { spec, weightShape, biasShape, params, inputShape: [...inputShape] } : { spec, weightShape, biasShape, params };
+    return inputShape ? { spec, weightShape, biasShape, params, inputShape } : { spec, weightShape, biasShape, params };
   }
   if (!inputShape) return { spec, weightShape, biasShape, params };
   const isPool = spec.op === 'max_pool2d' || spec.op === 'avg_pool2d';
   if (spec.op !== 'corr2d' && inputShape.length !== 3 && inputShape.length !== 4) {
     const what = isPool ? spec.op : spec.op === 'conv_transpose2d' ? 'conv_transpose2d' : 'conv2d';
-    return { spec, weightShape, biasShape, params, inputShape: [...inputShape], error: `${what}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, but got ${inputShape.length}-D ${shapeText(inputShape)}` };
+    return { spec, weightShape, biasShape, params, inputShape, error: `${what}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, but got ${inputShape.length}-D ${shapeText(inputShape)}` };
   }
   if (spec.op === 'conv2d' && weightShape) {
     const size = quickConvSize(spec, inputShape, weightShape);
     if (size && !(spec.style === 'module' && spec.inChannels !== undefined && size.inChannels !== spec.inChannels)) {
       // The same report as below, with the ConvInfo resolved on first read (hover, CLI).
-      return new LazyConvReport(spec, weightShape, biasShape, params, [...inputShape], outputShape(spec.op, inputShape, size), spec, inputShape, weightShape);
+      return new LazyConvReport(spec, weightShape, biasShape, params, inputShape, outputShape(spec.op, inputShape, size));
     }
   }
   try {
@@ -925,43 +925,9 @@ export function report(spec: LayerSpec, inputShape: readonly number[] | undefine
     if (spec.style === 'module' && !isPool && spec.op === 'conv2d' && spec.inChannels !== undefined && info.inChannels !== spec.inChannels) {
       throw new EngineError('conv2d', `input has ${info.inChannels} channels but the layer expects ${spec.inChannels} (weight ${shapeText(weightShape ?? [])})`);
     }
-    return { spec, weightShape, biasShape, params, inputShape: [...inputShape], outputShape: outputShape(spec.op, inputShape, info), info };
+    return { spec, weightShape, biasShape, params, inputShape, outputShape: outputShape(spec.op, inputShape, info), info };
   } catch (err) {
-    return { spec, weightShape, biasShape, params, inputShape: [...inputShape], error: failure(err) };
-  }
-}
-
-/**
- * A resolved conv2d report whose ConvInfo is built on first read (hovers, the CLI): the scan makes
- * thousands of reports and a ConvInfo costs about 2 KB of garbage. A class, so the objects stay
- * small and fast; a getter in an object literal made every report a dictionary.
- */
-class LazyConvReport implements LayerReport {
-  // Private, so the own properties are exactly those of an eager report.
-  #info: ConvInfo | undefined;
-  readonly #spec: LayerSpec;
-  readonly #input: readonly number[];
-  readonly #weight: readonly number[];
-  constructor(
-    readonly spec: LayerSpec,
-    readonly weightShape: number[] | null,
-    readonly biasShape: number[] | null,
-    readonly params: number | null,
-    readonly inputShape: number[],
-    readonly outputShape: number[],
-    resolveSpec: LayerSpec,
-    resolveInput: readonly number[],
-    resolveWeight: readonly number[],
-  ) {
-    this.#spec = resolveSpec;
-    this.#input = resolveInput;
-    this.#weight = resolveWeight;
-  }
-  get info(): ConvInfo {
-    return (this.#info ??= resolveInfo(this.#spec, this.#input, this.#weight));
-  }
-  withOutput(outputShape: number[]): LazyConvReport {
-    return new LazyConvReport(this.spec, this.weightShape, this.biasShape, this.params, this.inputShape, outputShape, this.#spec, this.#input, this.#weight);
+    return { spec, weightShape, biasShape, params, inputShape, error: failure(err) };
   }
 }
 
@@ -1019,25 +985,25 @@ function helper(name: string, callee: string, args: Args): CallOutcome {
   const k = tensorArg(args.positional[1]?.value);
   const corr = (input: readonly number[] | undefined, weight: readonly number[] | undefined, check?: () => string | undefined): CallOutcome => {
     const spec: LayerSpec = { op: 'corr2d', style: 'helper', callee, stride: null, bias: false };
-    const weightShape = k ? [...k.shape] : null;
+    const weightShape = k ? k.shape : null;
     if (!x || !k || !input || !weight) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null } } };
     const problem = check?.();
-    if (problem) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null, inputShape: [...x.shape], error: problem } } };
+    if (problem) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null, inputShape: x.shape, error: problem } } };
     const sizeOf = (info: ConvSize): number[] => (name === 'corr2d_multi_in_out' || name === 'corr2d_multi_in_out_1x1' ? [info.outChannels, info.outHeight, info.outWidth] : [info.outHeight, info.outWidth]);
     const size = quickConvSize(spec, input, weight);
     if (size) {
       // As below, with the ConvInfo resolved on first read.
       const out = sizeOf(size);
-      const layer: LayerReport = new LazyConvReport(spec, weightShape, null, null, [...x.shape], out, { ...spec, op: 'conv2d' }, input, weight);
+      const layer: LayerReport = new LazyConvReport(spec, k.shape, null, null, x.shape, out, input.length - x.shape.length, weight.length - k.shape.length);
       return { value: tensorValue(out, x.dtype), item: { kind: 'layer', form: callee, layer } };
     }
     try {
       const info = resolveInfo({ ...spec, op: 'conv2d' }, input, weight);
       const out = sizeOf(info);
-      const layer: LayerReport = { spec, weightShape, biasShape: null, params: null, inputShape: [...x.shape], outputShape: out, info };
+      const layer: LayerReport = { spec, weightShape, biasShape: null, params: null, inputShape: x.shape, outputShape: out, info };
       return { value: tensorValue(out, x.dtype), item: { kind: 'layer', form: callee, layer } };
     } catch (err) {
-      return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null, inputShape: [...x.shape], error: `${name}: ${failure(err).replace(/^conv2d: /, '')}` } } };
+      return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null, inputShape: x.shape, error: `${name}: ${failure(err).replace(/^conv2d: /, '')}` } } };
     }
   };
   const rank = (t: TensorValue | undefined, n: number, what: string): string | undefined =>
@@ -1061,10 +1027,10 @@ function helper(name: string, callee: string, args: Args): CallOutcome {
       const op = modeArg?.kind === 'string' && modeArg.value === 'avg' ? 'avg_pool2d' : 'max_pool2d';
       const s = { ...spec, op } as LayerSpec;
       if (!x || !s.kernelSize) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec: s, weightShape: null, biasShape: null, params: 0 } } };
-      if (x.shape.length !== 2) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec: s, weightShape: null, biasShape: null, params: 0, inputShape: [...x.shape], error: `${name}: expected an input (H, W) of 2 dimensions, but got ${shapeText(x.shape)}` } } };
+      if (x.shape.length !== 2) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec: s, weightShape: null, biasShape: null, params: 0, inputShape: x.shape, error: `${name}: expected an input (H, W) of 2 dimensions, but got ${shapeText(x.shape)}` } } };
       const layer = report(s, [1, ...x.shape]);
       const out = layer.outputShape ? layer.outputShape.slice(1) : undefined;
-      return { value: out ? tensorValue(out, x.dtype) : UNKNOWN, item: { kind: 'layer', form: callee, layer: { ...layer, inputShape: [...x.shape], ...(out ? { outputShape: out } : {}) } } };
+      return { value: out ? tensorValue(out, x.dtype) : UNKNOWN, item: { kind: 'layer', form: callee, layer: { ...layer, inputShape: x.shape, ...(out ? { outputShape: out } : {}) } } };
     }
     case 'comp_conv2d': {
       // d2l: X = X.reshape((1, 1) + X.shape); Y = conv2d(X); return Y.reshape(Y.shape[2:])

@@ -7,8 +7,24 @@
 import { stridesOf, tensor as makeTensor, type Tensor } from '../engine/tensor';
 import { numel } from './values';
 
-/** Broadcast shape of two shapes (NumPy rules), or undefined when they do not broadcast. */
-export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] | undefined {
+/** The shape of a scalar (shared: shapes are never modified). */
+export const SCALAR_SHAPE: readonly number[] = [];
+
+/** Whether `small` broadcasts into `big` leaving it as it is (each of its dimensions 1 or the same). */
+function fitsInto(small: readonly number[], big: readonly number[]): boolean {
+  const offset = big.length - small.length;
+  if (offset < 0) return false;
+  for (let i = 0; i < small.length; i++) if (small[i] !== 1 && small[i] !== big[i + offset]) return false;
+  return true;
+}
+
+/**
+ * Broadcast shape of two shapes (NumPy rules), or undefined when they do not broadcast. Usually
+ * one operand's shape itself (`X + 1`, `X * mask`): shapes are shared, so no new array is made.
+ */
+export function broadcastShapes(a: readonly number[], b: readonly number[]): readonly number[] | undefined {
+  if (fitsInto(b, a)) return a;
+  if (fitsInto(a, b)) return b;
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
   // Leading dimensions a shape lacks are 1 (indexed, not read at negative indices: those are

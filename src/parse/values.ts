@@ -162,10 +162,14 @@ class LazyTensorValue implements TensorValue {
   }
 }
 
-/** A tensor value of `shape` and `dtype`; `values` (or a function making them) when known, up to VALUE_CAP elements. */
+/**
+ * A tensor value of `shape` and `dtype`; `values` (or a function making them) when known, up to
+ * VALUE_CAP elements. The shape is kept, not copied: shapes are never modified once made, so values
+ * share them (a name's value, a reshape's source, a layer's output); a copy per value was thousands
+ * of small arrays for the garbage collector to move in every kept result.
+ */
 export function tensorValue(shape: readonly number[], dtype: string, values?: Values, literal?: NestedLiteral): TensorValue {
-  // slice: an exact-size copy (values hold thousands of shapes); `[...shape]` went through the iterator.
-  const own = Array.isArray(shape) ? shape.slice() : Array.from(shape);
+  const own = Array.isArray(shape) ? shape : Array.from(shape);
   return new LazyTensorValue(own, dtype, values && numel(own) <= VALUE_CAP ? values : undefined, literal);
 }
 

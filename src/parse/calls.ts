@@ -6,8 +6,8 @@
 import type { Tensor } from '../engine/tensor';
 import { EngineError } from '../engine/errors';
 import {
-  type Value, type RefValue, type TensorValue, type SeqValue, type NumberValue, UNKNOWN, NONE,
-  tensorValue, intTuple, intOf, seqOfInts, literalTensor, isBoolDtype, isIntegerDtype, engineDtype, numel,
+  type Value, type Values, type RefValue, type TensorValue, type SeqValue, type NumberValue, UNKNOWN, NONE,
+  tensorValue, intTuple, intOf, seqOfInts, literalTensor, isBoolDtype, isIntegerDtype, engineDtype, numel, knowable, valuesOf,
 } from './values';
 import type { NestedLiteral } from './literal';
 import {
@@ -211,7 +211,7 @@ export function fromValue(path: string, v: Value, keywords: ReadonlyMap<string, 
     const torchFamily = path.startsWith('torch') || path === 'tensor';
     const given = keywords.get('dtype');
     const dtype = (given && dtypeLabel(given.value, torchFamily)) ?? spec.fixed ?? retag(v.dtype, torchFamily);
-    return { value: tensorValue(v.shape, dtype, () => v.data?.data) };
+    return { value: tensorValue(v.shape, dtype, valuesOf(v)) };
   }
   return { value: UNKNOWN };
 }
@@ -264,7 +264,7 @@ function validShape(shape: readonly number[] | undefined): shape is number[] {
 }
 
 function filled(shape: readonly number[], dtype: string, fill: number): TensorValue {
-  return tensorValue(shape, dtype, () => new Float64Array(numel(shape)).fill(fill));
+  return tensorValue(shape, dtype, fill);
 }
 
 /** Constructors that take a shape; `undefined` when `path` is not one. */
@@ -406,12 +406,13 @@ function dimArg(args: Args, index: number, fallback?: number): number | undefine
 }
 
 function same(t: TensorValue, shape: readonly number[], dtype = t.dtype, keepValues = true): TensorValue {
-  return tensorValue(shape, dtype, keepValues && numel(shape) === numel(t.shape) ? () => t.data?.data : undefined);
+  return tensorValue(shape, dtype, keepValues && numel(shape) === numel(t.shape) ? valuesOf(t) : undefined);
 }
 
 function stack(parts: TensorValue[], dim: number): Value {
   const shape = stackShape(parts.map((p) => p.shape), dim);
   if (!shape) return UNKNOWN;
+  if (!parts.every(knowable)) return tensorValue(shape, parts[0].dtype);
   const d = dim < 0 ? dim + shape.length : dim;
   const values = (): Float64Array | undefined => {
     const datas = parts.map((p) => p.data);
@@ -483,7 +484,7 @@ function elementwise(t: TensorValue, name: string): TensorValue {
   const f = fns[name];
   const integer = isIntegerDtype(t.dtype) || isBoolDtype(t.dtype);
   const dtype = integer && ['exp', 'log', 'sqrt', 'sigmoid', 'tanh', 'sin', 'cos', 'softmax', 'log_softmax', 'gelu'].includes(name) ? (t.dtype.startsWith('torch.') ? 'torch.float32' : 'float64') : t.dtype;
-  if (!f) return tensorValue(t.shape, dtype);
+  if (!f || !knowable(t)) return tensorValue(t.shape, dtype);
   return tensorValue(t.shape, dtype, () => {
     const d = t.data;
     return d ? Array.from(d.data, f) : undefined;
@@ -558,21 +559,21 @@ export function method(self: Value, name: string, args: Args): Value {
     case 'float': case 'double': case 'half': case 'int': case 'long': case 'bool': case 'short': case 'byte': {
       const base = METHOD_DTYPES[name];
       const dtype = t.dtype.startsWith('torch.') ? `torch.${base}` : base;
-      return tensorValue(t.shape, dtype, () => t.data?.data);
+      return tensorValue(t.shape, dtype, valuesOf(t));
     }
     case 'to':
     case 'type':
     case 'astype': {
       const target = args.keywords.get('dtype')?.value ?? args.positional.find((a) => a.value.kind === 'ref' || a.value.kind === 'string')?.value;
       const dtype = target && dtypeLabel(target, t.dtype.startsWith('torch.'));
-      return dtype ? tensorValue(t.shape, dtype, () => t.data?.data) : t;
+      return dtype ? tensorValue(t.shape, dtype, valuesOf(t)) : t;
     }
     case 'detach': case 'clone': case 'contiguous': case 'cpu': case 'cuda': case 'numpy': case 'requires_grad_': case 'copy':
     case 'abs': case 'exp': case 'log': case 'sqrt': case 'relu': case 'sigmoid': case 'tanh': case 'neg': case 'sin': case 'cos': case 'square':
     case 'floor': case 'ceil': case 'round': case 'sign': case 'zero_':
       if (name === 'zero_') return filled(t.shape, t.dtype, 0);
       return ['detach', 'clone', 'contiguous', 'cpu', 'cuda', 'numpy', 'requires_grad_', 'copy'].includes(name)
-        ? name === 'numpy' ? tensorValue(t.shape, t.dtype.replace(/^torch\./, ''), () => t.data?.data) : t
+        ? name === 'numpy' ? tensorValue(t.shape, t.dtype.replace(/^torch\./, ''), valuesOf(t)) : t
         : elementwise(t, name);
     case 'sum': case 'mean': case 'prod': case 'std': case 'var': case 'max': case 'min': case 'norm': case 'amax': case 'amin': case 'all': case 'any': {
       const d = args.keywords.get('dim') ?? args.keywords.get('axis') ?? args.positional[0];
@@ -584,13 +585,7 @@ export function method(self: Value, name: string, args: Args): Value {
       const shape = reduceShape(t.shape, dim, keepdim);
       if (!shape) return UNKNOWN;
       const dtype = ['all', 'any'].includes(name) ? (t.dtype.startsWith('torch.') ? 'torch.bool' : 'bool') : ['mean', 'std', 'var', 'norm'].includes(name) && (isIntegerDtype(t.dtype) || isBoolDtype(t.dtype)) ? t.dtype : name === 'sum' && isBoolDtype(t.dtype) ? (t.dtype.startsWith('torch.') ? 'torch.int64' : 'int64') : t.dtype;
-      if (dim === undefined && !keepdim && numel(t.shape) > 0) {
-        return tensorValue(SCALAR_SHAPE, dtype, () => {
-          const d = t.data;
-          const v = d ? reduceAll(d.data, name) : undefined;
-          return v === undefined ? undefined : [v];
-        });
-      }
+      if (dim === undefined && !keepdim && numel(t.shape) > 0) return tensorValue(SCALAR_SHAPE, dtype, reducedValues(t, name));
       return tensorValue(shape, dtype);
     }
     case 'item':
@@ -610,6 +605,16 @@ export function method(self: Value, name: string, args: Args): Value {
     default:
       return UNKNOWN;
   }
+}
+
+/** The one value of reducing all of `t` (a function of its own: a closure in `method` kept its arguments too). */
+function reducedValues(t: TensorValue, name: string): Values | undefined {
+  if (!knowable(t)) return undefined;
+  return () => {
+    const d = t.data;
+    const v = d ? reduceAll(d.data, name) : undefined;
+    return v === undefined ? undefined : [v];
+  };
 }
 
 function reduceAll(data: ArrayLike<number>, name: string): number | undefined {
@@ -744,7 +749,8 @@ export function binary(op: string, a: Value, b: Value): Value {
   const shape = broadcastShapes(a.kind === 'tensor' ? a.shape : SCALAR_SHAPE, b.kind === 'tensor' ? b.shape : SCALAR_SHAPE);
   if (!shape) return UNKNOWN;
   const dtype = resultDtype(op, a, b, t);
-  if (!f) return tensorValue(shape, dtype);
+  // An operand with no values: neither has the result (and no closure keeps the operands).
+  if (!f || (a.kind === 'tensor' && !knowable(a)) || (b.kind === 'tensor' && !knowable(b))) return tensorValue(shape, dtype);
   return tensorValue(shape, dtype, () => {
     const x = a.kind === 'tensor' ? a.data : scalarTensor(a as NumberValue).data;
     const y = b.kind === 'tensor' ? b.data : scalarTensor(b as NumberValue).data;
@@ -757,6 +763,7 @@ export function unary(op: string, v: Value): Value {
   if (v.kind === 'number') return op === '-' ? { kind: 'number', value: -v.value, isInt: v.isInt } : op === '+' ? v : { kind: 'number', value: ~v.value, isInt: true };
   if (v.kind === 'tensor') {
     if (op === '+') return v;
+    if (!knowable(v)) return tensorValue(v.shape, v.dtype);
     return tensorValue(v.shape, v.dtype, () => {
       const d = v.data;
       return d ? Array.from(d.data, op === '-' ? (x) => -x : (x) => (isBoolDtype(v.dtype) ? 1 - x : ~x)) : undefined;

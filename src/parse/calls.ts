@@ -267,6 +267,18 @@ function filled(shape: readonly number[], dtype: string, fill: number): TensorVa
   return tensorValue(shape, dtype, fill);
 }
 
+const CONSTRUCTOR_FORMS = new Map<string, string>();
+
+/** `torch.ones`, `np.zeros`: remembered by path (each item keeps its form; one string, not one per item). */
+function constructorForm(path: string, torch: boolean, name: string): string {
+  let form = path.length <= MEMO_KEY_LENGTH ? CONSTRUCTOR_FORMS.get(path) : undefined;
+  if (form === undefined) {
+    form = (torch ? 'torch.' : 'np.') + name;
+    if (path.length <= MEMO_KEY_LENGTH) remember(CONSTRUCTOR_FORMS, path, form);
+  }
+  return form;
+}
+
 /** Constructors that take a shape; `undefined` when `path` is not one. */
 export function construct(path: string, args: Args): CallOutcome | undefined {
   const torch = path.startsWith('torch.');
@@ -276,7 +288,7 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
   const given = args.keywords.get('dtype');
   const explicit = given ? dtypeLabel(given.value, torch) : undefined;
   const floatDtype = explicit ?? (torch ? 'torch.float32' : 'float64');
-  const form = (torch ? 'torch.' : 'np.') + name;
+  const form = constructorForm(path, torch, name);
   const done = (value: TensorValue | undefined): CallOutcome => (value ? { value, item: { kind: 'constructor', form } } : { value: UNKNOWN, item: { kind: 'constructor', form, error: 'the shape is not known' } });
   switch (name) {
     case 'ones':
@@ -818,6 +830,13 @@ function named(args: Args, names: readonly string[]): Map<string, Value> {
   return out;
 }
 
+/** `(n, n)` pairs of small sizes, shared by every spec (specs are never modified): strides, kernels, dilations. */
+const SQUARE_PAIRS: readonly (readonly [number, number])[] = Array.from({ length: 16 }, (_, n) => [n, n] as const);
+
+function pair(h: number, w: number): readonly [number, number] {
+  return h === w && h >= 0 && h < SQUARE_PAIRS.length && Number.isInteger(h) ? SQUARE_PAIRS[h] : [h, w];
+}
+
 /** Reads a layer's arguments into a spec; `unknownArgument` names the first one that is not a literal value. */
 function layerSpec(op: LayerOp, style: 'module' | 'functional', callee: string, a: Map<string, Value>): LayerSpec {
   let unknownArgument: string | undefined;
@@ -825,14 +844,14 @@ function layerSpec(op: LayerOp, style: 'module' | 'functional', callee: string, 
     unknownArgument ??= name;
     return undefined;
   };
-  const size2 = (name: string): [number, number] | undefined => {
+  const size2 = (name: string): readonly [number, number] | undefined => {
     const v = a.get(name);
     if (!v || v.kind === 'none') return undefined;
     const n = intOf(v);
-    if (n !== undefined) return [n, n];
+    if (n !== undefined) return pair(n, n);
     const t = intTuple(v);
-    if (t && t.length === 2) return [t[0], t[1]];
-    if (t && t.length === 1) return [t[0], t[0]];
+    if (t && t.length === 2) return pair(t[0], t[1]);
+    if (t && t.length === 1) return pair(t[0], t[0]);
     return note(name);
   };
   const int = (name: string): number | undefined => {
@@ -850,7 +869,8 @@ function layerSpec(op: LayerOp, style: 'module' | 'functional', callee: string, 
   let padding: Padding2d | undefined;
   const p = a.get('padding');
   if (p) {
-    if (p.kind === 'string' && (p.value === 'same' || p.value === 'valid')) padding = p.value;
+    // The constant, not the text's copy of it (the spec keeps it).
+    if (p.kind === 'string' && (p.value === 'same' || p.value === 'valid')) padding = p.value === 'same' ? 'same' : 'valid';
     else {
       const n = intOf(p);
       const t = intTuple(p);

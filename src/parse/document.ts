@@ -169,6 +169,8 @@ class DocumentScanner {
   private readonly tokens: TokenArrays;
   /** Index of the matching bracket, or -1. */
   private readonly match: Int32Array;
+  /** `conv(…)` by callee text: a layer applied in a loop is one form, not a new string per item. */
+  private readonly applicationForms = new Map<string, string>();
   /** Targets `assignmentOp` has read so far. */
   private targetCount = 0;
   /** Short token texts met so far, by hash (`tokText`). */
@@ -388,9 +390,16 @@ class DocumentScanner {
       this.addItem(binding ? { kind: 'name', start, end, name, form: 'name', tensor: value, boundAt: binding } : { kind: 'name', start, end, name, form: 'name', tensor: value });
       return;
     }
-    const item: Item = { kind: 'name', start, end, name, form: 'name' };
     const layerItem = this.items[value.itemIndex];
-    if (layerItem?.layer) item.layer = layerItem.layer;
+    const layer = layerItem?.layer;
+    if (layer && binding) {
+      // Whole, as above: a module's name is read at each application.
+      const applications = layerItem.applications;
+      this.addItem(applications ? { kind: 'name', start, end, name, form: 'name', layer, applications, boundAt: binding } : { kind: 'name', start, end, name, form: 'name', layer, boundAt: binding });
+      return;
+    }
+    const item: Item = { kind: 'name', start, end, name, form: 'name' };
+    if (layer) item.layer = layer;
     if (layerItem?.applications) item.applications = layerItem.applications;
     if (binding) item.boundAt = binding;
     this.addItem(item);
@@ -1089,6 +1098,15 @@ class DocumentScanner {
     return { value: o.value, item: index };
   }
 
+  private applicationForm(callee: string): string {
+    let form = this.applicationForms.get(callee);
+    if (form === undefined) {
+      form = `${callee}(…)`;
+      this.applicationForms.set(callee, form);
+    }
+    return form;
+  }
+
   private call(callee: Value, pathText: string | undefined, open: number, close: number, startOffset: number): { value: Value; item?: number } {
     const endOffset = this.ends[close];
     const path = callee.kind === 'ref' ? canonical(callee.path) : undefined;
@@ -1133,7 +1151,7 @@ class DocumentScanner {
       if (defining && layer.inputShape && (defining.applications?.length ?? 0) < MAX_APPLICATIONS) {
         (defining.applications ??= []).push({ offset: startOffset, layer });
       }
-      const form = `${this.text.slice(startOffset, this.starts[open]).trim()}(…)`;
+      const form = this.applicationForm(this.text.slice(startOffset, this.starts[open]).trim());
       if (!layer.error && value.kind === 'tensor') {
         // Whole, as below: a key added later costs a property array.
         return { value, item: this.addItem({ kind: 'layer', start: startOffset, end: endOffset, name: null, form, layer, tensor: value }) };

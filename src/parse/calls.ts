@@ -403,10 +403,12 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
 
 function tensorsOf(v: Value): TensorValue[] | undefined {
   if (v.kind !== 'seq') return undefined;
-  const out: TensorValue[] = [];
-  for (const item of v.items) {
+  // Exact size, not `[]` and push: stack's values function keeps the list (see resultObjects.ts).
+  const out = new Array<TensorValue>(v.items.length);
+  for (let i = 0; i < out.length; i++) {
+    const item = v.items[i];
     if (item.kind !== 'tensor') return undefined;
-    out.push(item);
+    out[i] = item;
   }
   return out;
 }

@@ -21,6 +21,7 @@ import type { LayerReport } from './layers';
 import { indexShape, type IndexPart } from './shapes';
 import { tensorValue } from './values';
 import { findBareMatrices } from './bareMatrix';
+import { ScanItem, ScopeBinding, Application, applicationList, rebound } from './resultObjects';
 
 export type { ItemKind } from './calls';
 
@@ -176,7 +177,8 @@ class DocumentScanner {
   /** Short token texts met so far, by hash (`tokText`). */
   private readonly interned: (string | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
   private readonly n: number;
-  readonly items: Item[] = [];
+  /** `new Array`, not `[]`: see resultObjects.ts (a pretenured list would keep a dropped result's items alive). */
+  readonly items: Item[] = new Array<Item>();
   private scope: Scope;
   private readonly lines: LineMap;
   private depth = 0;
@@ -365,44 +367,41 @@ class DocumentScanner {
 
   private bind(name: string, value: Value, offset: number, item?: number): void {
     const { line, column } = this.lines.position(offset);
-    // Each shape as one literal: keys added afterwards cost every binding a separate property array.
-    const segment = this.options.segment;
-    const binding: Binding =
-      item === undefined
-        ? segment === undefined ? { name, value, offset, line, column } : { name, value, offset, line, column, segment }
-        : segment === undefined ? { name, value, offset, line, column, item } : { name, value, offset, line, column, item, segment };
-    this.scope.vars.set(name, binding);
+    this.scope.vars.set(name, new ScopeBinding(name, value, offset, line, column, item, this.options.segment));
   }
 
   // ----- items -------------------------------------------------------------------------------
 
-  private addItem(item: Item): number {
-    this.items.push(item);
+  /** A new item (a ScanItem: see resultObjects.ts), added; its index. */
+  private addItem(kind: ItemKind, start: number, end: number, name: string | null, form: string, tensor?: TensorValue, layer?: LayerReport, boundAt?: Binding, applications?: Application[]): number {
+    this.items.push(new ScanItem(kind, start, end, name, form, tensor, layer, boundAt, applications));
     return this.items.length - 1;
   }
 
   private nameItem(i: number, name: string, value: Value, binding: Binding | undefined, start = this.starts[i]): void {
     if (value.kind !== 'tensor' && value.kind !== 'layer') return;
     const end = this.ends[i];
-    // The common shapes as whole literals (most items of a file are names): keys added afterwards
-    // cost each item a separate property array. `boundAt` is shared, not copied.
+    // `boundAt` is shared, not copied.
     if (value.kind === 'tensor') {
-      this.addItem(binding ? { kind: 'name', start, end, name, form: 'name', tensor: value, boundAt: binding } : { kind: 'name', start, end, name, form: 'name', tensor: value });
+      this.addItem('name', start, end, name, 'name', value, undefined, binding);
       return;
     }
     const layerItem = this.items[value.itemIndex];
-    const layer = layerItem?.layer;
-    if (layer && binding) {
-      // Whole, as above: a module's name is read at each application.
-      const applications = layerItem.applications;
-      this.addItem(applications ? { kind: 'name', start, end, name, form: 'name', layer, applications, boundAt: binding } : { kind: 'name', start, end, name, form: 'name', layer, boundAt: binding });
-      return;
-    }
-    const item: Item = { kind: 'name', start, end, name, form: 'name' };
-    if (layer) item.layer = layer;
-    if (layerItem?.applications) item.applications = layerItem.applications;
-    if (binding) item.boundAt = binding;
-    this.addItem(item);
+    this.addItem('name', start, end, name, 'name', undefined, layerItem?.layer, binding, layerItem?.applications);
+  }
+
+  /** A literal that is one but a bad one: the item says why. */
+  private addFailedLiteral(kind: ItemKind, start: number, end: number, form: string, error: ParseError): number {
+    const index = this.addItem(kind, start, end, null, form);
+    const item = this.items[index];
+    item.error = error.message;
+    item.parseError = error;
+    return index;
+  }
+
+  private addApplication(defining: Item, application: Application): void {
+    if (defining.applications) defining.applications.push(application);
+    else defining.applications = applicationList(application);
   }
 
   // ----- statements --------------------------------------------------------------------------
@@ -471,7 +470,8 @@ class DocumentScanner {
     }
     this.bind(name, { kind: 'ref', path: name }, this.starts[nameTok]);
     const scope: Scope = { vars: new Map(), indent, parent: this.scope };
-    for (const p of params) scope.vars.set(p, { name: p, value: UNKNOWN, offset: this.starts[nameTok], ...this.lines.position(this.starts[nameTok]) });
+    const at = this.lines.position(this.starts[nameTok]);
+    for (const p of params) scope.vars.set(p, new ScopeBinding(p, UNKNOWN, this.starts[nameTok], at.line, at.column));
     this.scope = scope;
     return this.isPunct(j, P.Colon) ? j + 1 : j;
   }
@@ -506,7 +506,7 @@ class DocumentScanner {
             const r = binary(op.slice(0, -1), v, rhs.value);
             next = r.kind === 'tensor' && r.shape.length === v.shape.length && r.shape.every((d, k) => d === v.shape[k]) ? r : tensorValue(v.shape, v.dtype);
           }
-          this.scope.vars.set(t.name, { ...b, value: next });
+          this.scope.vars.set(t.name, rebound(b, next));
         }
       }
       return rhs.end;
@@ -585,7 +585,7 @@ class DocumentScanner {
       const t = list[0];
       if (t.subscript) {
         const b = this.lookup(t.name);
-        if (b && b.value.kind === 'tensor') this.scope.vars.set(t.name, { ...b, value: tensorValue(b.value.shape, b.value.dtype) });
+        if (b && b.value.kind === 'tensor') this.scope.vars.set(t.name, rebound(b, tensorValue(b.value.shape, b.value.dtype)));
         return;
       }
       if (itemIndex !== undefined && list.length === 1) this.items[itemIndex].name = t.name;
@@ -827,12 +827,12 @@ class DocumentScanner {
       if (v.shape.length === 0) return { value: { kind: 'number', value: v.values[0], isInt: v.elementKind !== 'float' }, end: close + 1 };
       if (isList) {
         const dtype = v.spaceSeparated ? (v.elementKind === 'float' ? 'float64' : v.elementKind === 'bool' ? 'bool' : 'int64') : v.elementKind === 'float' ? 'float64' : v.elementKind === 'bool' ? 'bool' : 'int64';
-        this.addItem({ kind: v.spaceSeparated ? 'printed' : 'literal', start: v.start, end: v.end, name: null, form: v.spaceSeparated ? 'printed array' : 'list', tensor: literalTensor(v, dtype) });
+        this.addItem(v.spaceSeparated ? 'printed' : 'literal', v.start, v.end, null, v.spaceSeparated ? 'printed array' : 'list', literalTensor(v, dtype));
       }
       return { value: { kind: 'array', literal: v, form: isList ? 'list' : 'tuple' }, end: close + 1 };
     }
     if (lit && !lit.ok && isList && isStructural(lit.error)) {
-      this.addItem({ kind: 'literal', start: this.starts[i], end: this.ends[close], name: null, form: 'list', error: lit.error.message, parseError: lit.error });
+      this.addFailedLiteral('literal', this.starts[i], this.ends[close], 'list', lit.error);
       return { value: UNKNOWN, end: close + 1 };
     }
     // Not a numeric literal: the general forms.
@@ -1074,26 +1074,13 @@ class DocumentScanner {
     const layer = o.item.layer;
     const printedSize = o.item.kind === 'printed' && o.value.kind === 'seq' && o.value.form === 'size';
     const { kind, form } = o.item;
-    if (!printedSize && !o.item.error && !layer?.error) {
-      // The common shapes as whole literals, as below (keys added later cost a property array each).
-      const item: Item = tensor
-        ? layer ? { kind, start: startOffset, end: endOffset, name: null, form, tensor, layer } : { kind, start: startOffset, end: endOffset, name: null, form, tensor }
-        : layer ? { kind, start: startOffset, end: endOffset, name: null, form, layer } : { kind, start: startOffset, end: endOffset, name: null, form };
-      const index = this.addItem(item);
-      if (kind === 'layer' && layer?.spec.style === 'module' && o.value.kind === 'unknown' && !layer.inputShape) {
-        return { value: { kind: 'layer', layer: layer.spec, itemIndex: index }, item: index };
-      }
-      return { value: o.value, item: index };
-    }
-    const item: Item = { kind: o.item.kind, start: startOffset, end: endOffset, name: null, form: o.item.form };
-    if (tensor) item.tensor = tensor;
-    if (o.item.kind === 'printed' && o.value.kind === 'seq' && o.value.form === 'size') item.size = intTuple(o.value);
-    if (o.item.layer) item.layer = o.item.layer;
-    if (o.item.layer?.error) item.error = o.item.layer.error;
+    const index = this.addItem(kind, startOffset, endOffset, null, form, tensor, layer);
+    const item = this.items[index];
+    if (printedSize) item.size = intTuple(o.value);
+    if (layer?.error) item.error = layer.error;
     if (o.item.error) item.error = o.item.error;
-    const index = this.addItem(item);
-    if (o.item.kind === 'layer' && o.item.layer?.spec.style === 'module' && o.value.kind === 'unknown' && !o.item.layer.inputShape) {
-      return { value: { kind: 'layer', layer: o.item.layer.spec, itemIndex: index }, item: index };
+    if (kind === 'layer' && layer?.spec.style === 'module' && o.value.kind === 'unknown' && !layer.inputShape) {
+      return { value: { kind: 'layer', layer: layer.spec, itemIndex: index }, item: index };
     }
     return { value: o.value, item: index };
   }
@@ -1115,7 +1102,7 @@ class DocumentScanner {
       const { args, data } = this.args(open, close, true);
       if (this.failedAt >= 0) return { value: UNKNOWN };
       if (data && !data.ok) {
-        const index = this.addItem({ kind: path === 'tensor' || path === 'array' ? 'printed' : 'literal', start: startOffset, end: endOffset, name: null, form: path, error: data.error.message, parseError: data.error });
+        const index = this.addFailedLiteral(path === 'tensor' || path === 'array' ? 'printed' : 'literal', startOffset, endOffset, path, data.error);
         return { value: UNKNOWN, item: index };
       }
       const first = args.positional[0];
@@ -1149,17 +1136,11 @@ class DocumentScanner {
       const defining = this.items[callee.itemIndex];
       // The defining item keeps its first few applications (a layer called in a loop is called once per line).
       if (defining && layer.inputShape && (defining.applications?.length ?? 0) < MAX_APPLICATIONS) {
-        (defining.applications ??= []).push({ offset: startOffset, layer });
+        this.addApplication(defining, new Application(startOffset, layer));
       }
       const form = this.applicationForm(this.text.slice(startOffset, this.starts[open]).trim());
-      if (!layer.error && value.kind === 'tensor') {
-        // Whole, as below: a key added later costs a property array.
-        return { value, item: this.addItem({ kind: 'layer', start: startOffset, end: endOffset, name: null, form, layer, tensor: value }) };
-      }
-      const item: Item = { kind: 'layer', start: startOffset, end: endOffset, name: null, form, layer };
-      if (layer.error) item.error = layer.error;
-      const index = this.addItem(item);
-      if (value.kind === 'tensor') item.tensor = value;
+      const index = this.addItem('layer', startOffset, endOffset, null, form, value.kind === 'tensor' ? value : undefined, layer);
+      if (layer.error) this.items[index].error = layer.error;
       return { value, item: index };
     }
     const { args } = this.args(open, close, false);
@@ -1173,7 +1154,7 @@ class DocumentScanner {
       const report = out.item?.layer;
       if (layerArg?.kind === 'layer' && report?.inputShape && path.endsWith('comp_conv2d')) {
         const defining = this.items[layerArg.itemIndex];
-        if (defining && (defining.applications?.length ?? 0) < MAX_APPLICATIONS) (defining.applications ??= []).push({ offset: startOffset, layer: report });
+        if (defining && (defining.applications?.length ?? 0) < MAX_APPLICATIONS) this.addApplication(defining, new Application(startOffset, report));
       }
       return this.record(out, startOffset, endOffset);
     }

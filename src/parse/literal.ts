@@ -36,6 +36,22 @@ export interface NestedLiteral {
   readonly spaceSeparated: boolean;
 }
 
+/**
+ * A parsed literal: made by `new`, not as an object literal, because scan results keep them (their
+ * tensors' `literal`) and V8 pretenures literal sites whose objects survive (see resultObjects.ts).
+ */
+class Literal implements NestedLiteral {
+  constructor(
+    readonly shape: number[],
+    readonly values: Float64Array,
+    readonly offsets: Uint32Array,
+    readonly start: number,
+    readonly end: number,
+    readonly elementKind: ElementKind,
+    readonly spaceSeparated: boolean,
+  ) {}
+}
+
 interface Frame {
   open: number;
   /** 93 `]` or 41 `)`. */
@@ -435,15 +451,7 @@ class LiteralParser {
       scratchValues = new Float64Array(SCRATCH_START);
       scratchOffsets = new Uint32Array(SCRATCH_START);
     }
-    return {
-      shape,
-      values,
-      offsets,
-      start: this.start,
-      end,
-      elementKind: this.n === 0 ? 'float' : this.kind,
-      spaceSeparated: this.spaceSeparated,
-    };
+    return new Literal(shape, values, offsets, this.start, end, this.n === 0 ? 'float' : this.kind, this.spaceSeparated);
   }
 
   /** At a `(`: is it `(number)` (a parenthesized scalar rather than a tuple)? Peeks without consuming. */

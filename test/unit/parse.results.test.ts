@@ -120,3 +120,20 @@ describe('parse results: independent of later parses', () => {
     assert.deepEqual(read(scanDocument(probe)), before);
   });
 });
+
+describe('parse results: made to die young', () => {
+  it('the objects a result keeps are made by new, not as object literals (V8 pretenures literal sites; see src/parse/resultObjects.ts)', () => {
+    const text = 'X = torch.tensor([[1, 2], [3, 4]])\nconv = nn.Conv2d(1, 2, 2)\nY = conv(X.reshape(1, 1, 2, 2))\nZ = X + 1\n';
+    const r = scanDocument(text);
+    const plain = (o: unknown): boolean => Object.getPrototypeOf(o) === Object.prototype;
+    const conv = r.items.find((it) => it.kind === 'layer' && it.form === 'nn.Conv2d');
+    assert.ok(conv?.applications?.length, 'the module reports its application');
+    for (const it of r.items) {
+      assert.ok(!plain(it), `${it.kind} ${it.form} item`);
+      if (it.boundAt) assert.ok(!plain(it.boundAt), `binding of ${it.name}`);
+      if (it.tensor?.literal) assert.ok(!plain(it.tensor.literal), `literal of ${it.form}`);
+      for (const a of it.applications ?? []) assert.ok(!plain(a), 'application');
+    }
+    for (const b of r.globals.values()) assert.ok(!plain(b), `global ${b.name}`);
+  });
+});

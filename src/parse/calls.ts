@@ -267,16 +267,28 @@ function filled(shape: readonly number[], dtype: string, fill: number): TensorVa
   return tensorValue(shape, dtype, fill);
 }
 
-const CONSTRUCTOR_FORMS = new Map<string, string>();
+/** A constructor's name in its library (`ones`), and its items: made, or the shape not known. */
+interface ConstructorNames {
+  readonly name: string;
+  readonly made: CallItem;
+  readonly unknownShape: CallItem;
+}
 
-/** `torch.ones`, `np.zeros`: remembered by path (each item keeps its form; one string, not one per item). */
-function constructorForm(path: string, torch: boolean, name: string): string {
-  let form = path.length <= MEMO_KEY_LENGTH ? CONSTRUCTOR_FORMS.get(path) : undefined;
-  if (form === undefined) {
-    form = (torch ? 'torch.' : 'np.') + name;
-    if (path.length <= MEMO_KEY_LENGTH) remember(CONSTRUCTOR_FORMS, path, form);
+const CONSTRUCTORS = new Map<string, ConstructorNames>();
+
+/**
+ * Remembered by path: the name, the form (`torch.ones`, `np.zeros`) and the item each call reports
+ * are made once, not sliced and built again for every call (each item keeps its form).
+ */
+function constructorNames(path: string, torch: boolean, lib: string): ConstructorNames {
+  let names = path.length <= MEMO_KEY_LENGTH ? CONSTRUCTORS.get(path) : undefined;
+  if (names === undefined) {
+    const name = path.slice(lib.length + 1);
+    const form = (torch ? 'torch.' : 'np.') + name;
+    names = { name, made: { kind: 'constructor', form }, unknownShape: { kind: 'constructor', form, error: 'the shape is not known' } };
+    if (path.length <= MEMO_KEY_LENGTH) remember(CONSTRUCTORS, path, names);
   }
-  return form;
+  return names;
 }
 
 /** Constructors that take a shape; `undefined` when `path` is not one. */
@@ -284,12 +296,12 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
   const torch = path.startsWith('torch.');
   const lib = torch ? 'torch' : path.startsWith('numpy.') ? 'numpy' : undefined;
   if (!lib) return undefined;
-  const name = path.slice(lib.length + 1);
+  const names = constructorNames(path, torch, lib);
+  const name = names.name;
   const given = args.keywords.get('dtype');
   const explicit = given ? dtypeLabel(given.value, torch) : undefined;
   const floatDtype = explicit ?? (torch ? 'torch.float32' : 'float64');
-  const form = constructorForm(path, torch, name);
-  const done = (value: TensorValue | undefined): CallOutcome => (value ? { value, item: { kind: 'constructor', form } } : { value: UNKNOWN, item: { kind: 'constructor', form, error: 'the shape is not known' } });
+  const done = (value: TensorValue | undefined): CallOutcome => (value ? { value, item: names.made } : { value: UNKNOWN, item: names.unknownShape });
   switch (name) {
     case 'ones':
     case 'zeros':
@@ -822,14 +834,33 @@ const POSITIONAL: Record<string, readonly string[]> = {
   'functional:avg_pool2d': ['input', 'kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad', 'divisor_override'],
 };
 
-/** Arguments by parameter name (positional ones mapped through PyTorch's order). */
-function named(args: Args, names: readonly string[]): Map<string, Value> {
-  const out = new Map<string, Value>();
-  args.positional.forEach((a, i) => {
-    if (i < names.length) out.set(names[i], a.value);
-  });
-  args.keywords.forEach((a, k) => out.set(k, a.value));
+/** The same lists by op (not by a key built as a fresh string per call). */
+const MODULE_PARAMETERS = byOp('module');
+const FUNCTIONAL_PARAMETERS = byOp('functional');
+
+function byOp(style: 'module' | 'functional'): Record<LayerOp, readonly string[]> {
+  const out = {} as Record<LayerOp, readonly string[]>;
+  for (const op of ['conv2d', 'conv_transpose2d', 'max_pool2d', 'avg_pool2d', 'corr2d'] as const) out[op] = POSITIONAL[`${style}:${op}`] ?? [];
   return out;
+}
+
+/** Arguments by parameter name: a keyword, else the positional one at the name's place in PyTorch's order (looked up, not copied into a Map per call). */
+class NamedArgs {
+  constructor(
+    private readonly args: Args,
+    private readonly names: readonly string[],
+  ) {}
+
+  get(name: string): Value | undefined {
+    const keyword = this.args.keywords.get(name);
+    if (keyword) return keyword.value;
+    const i = this.names.indexOf(name);
+    return i >= 0 ? this.args.positional[i]?.value : undefined;
+  }
+}
+
+function named(args: Args, names: readonly string[]): NamedArgs {
+  return new NamedArgs(args, names);
 }
 
 /** `(n, n)` pairs of small sizes, shared by every spec (specs are never modified): strides, kernels, dilations. */
@@ -839,35 +870,49 @@ function pair(h: number, w: number): readonly [number, number] {
   return h === w && h >= 0 && h < SQUARE_PAIRS.length && Number.isInteger(h) ? SQUARE_PAIRS[h] : [h, w];
 }
 
-/** Reads a layer's arguments into a spec; `unknownArgument` names the first one that is not a literal value. */
-function layerSpec(op: LayerOp, style: 'module' | 'functional', callee: string, a: Map<string, Value>): LayerSpec {
-  let unknownArgument: string | undefined;
-  const note = (name: string): undefined => {
-    unknownArgument ??= name;
+/**
+ * Reads a layer's arguments one by one, noting the first that is not a literal value (a class, not
+ * four closures over the arguments: the scan reads thousands of layers, and each closure was garbage).
+ */
+class ArgumentReader {
+  /** The first argument that is not a literal value (a name the scanner does not know). */
+  unknownArgument: string | undefined;
+  constructor(private readonly a: NamedArgs) {}
+
+  note(name: string): undefined {
+    this.unknownArgument ??= name;
     return undefined;
-  };
-  const size2 = (name: string): readonly [number, number] | undefined => {
-    const v = a.get(name);
+  }
+
+  size2(name: string): readonly [number, number] | undefined {
+    const v = this.a.get(name);
     if (!v || v.kind === 'none') return undefined;
     const n = intOf(v);
     if (n !== undefined) return pair(n, n);
     const t = intTuple(v);
     if (t && t.length === 2) return pair(t[0], t[1]);
     if (t && t.length === 1) return pair(t[0], t[0]);
-    return note(name);
-  };
-  const int = (name: string): number | undefined => {
-    const v = a.get(name);
+    return this.note(name);
+  }
+
+  int(name: string): number | undefined {
+    const v = this.a.get(name);
     if (!v) return undefined;
     const n = intOf(v);
-    return n === undefined ? note(name) : n;
-  };
-  const bool = (name: string): boolean | undefined => {
-    const v = a.get(name);
+    return n === undefined ? this.note(name) : n;
+  }
+
+  bool(name: string): boolean | undefined {
+    const v = this.a.get(name);
     if (!v) return undefined;
     if (v.kind === 'number') return v.value !== 0;
-    return note(name);
-  };
+    return this.note(name);
+  }
+}
+
+/** Reads a layer's arguments into a spec; `unknownArgument` names the first one that is not a literal value. */
+function layerSpec(op: LayerOp, style: 'module' | 'functional', callee: string, a: NamedArgs): LayerSpec {
+  const r = new ArgumentReader(a);
   let padding: Padding2d | undefined;
   const p = a.get('padding');
   if (p) {
@@ -876,7 +921,7 @@ function layerSpec(op: LayerOp, style: 'module' | 'functional', callee: string, 
     else {
       const n = intOf(p);
       const t = intTuple(p);
-      padding = n !== undefined ? n : t && t.length === 2 ? [t[0], t[1]] : t && t.length === 4 ? [t[0], t[1], t[2], t[3]] : note('padding');
+      padding = n !== undefined ? n : t && t.length === 2 ? [t[0], t[1]] : t && t.length === 4 ? [t[0], t[1], t[2], t[3]] : r.note('padding');
     }
   }
   const stride = a.get('stride');
@@ -888,22 +933,23 @@ function layerSpec(op: LayerOp, style: 'module' | 'functional', callee: string, 
     op,
     style,
     callee,
-    inChannels: style === 'module' && op !== 'max_pool2d' && op !== 'avg_pool2d' ? int('in_channels') : undefined,
-    outChannels: style === 'module' && op !== 'max_pool2d' && op !== 'avg_pool2d' ? int('out_channels') : undefined,
-    kernelSize: op === 'max_pool2d' || op === 'avg_pool2d' || style === 'module' ? size2('kernel_size') : undefined,
-    stride: stride && stride.kind !== 'none' ? (size2('stride') ?? null) : null,
+    inChannels: style === 'module' && op !== 'max_pool2d' && op !== 'avg_pool2d' ? r.int('in_channels') : undefined,
+    outChannels: style === 'module' && op !== 'max_pool2d' && op !== 'avg_pool2d' ? r.int('out_channels') : undefined,
+    kernelSize: op === 'max_pool2d' || op === 'avg_pool2d' || style === 'module' ? r.size2('kernel_size') : undefined,
+    stride: stride && stride.kind !== 'none' ? (r.size2('stride') ?? null) : null,
     padding,
-    dilation: size2('dilation'),
-    outputPadding: size2('output_padding'),
-    groups: int('groups'),
-    bias: style === 'module' ? bool('bias') : biasValue ? biasValue.kind !== 'none' : false,
+    dilation: r.size2('dilation'),
+    outputPadding: r.size2('output_padding'),
+    groups: r.int('groups'),
+    bias: style === 'module' ? r.bool('bias') : biasValue ? biasValue.kind !== 'none' : false,
     paddingMode: mode,
-    ceilMode: bool('ceil_mode'),
-    countIncludePad: bool('count_include_pad'),
-    divisorOverride: divisor && divisor.kind !== 'none' ? intOf(divisor) ?? note('divisor_override') : null,
-    unknownArgument,
+    ceilMode: r.bool('ceil_mode'),
+    countIncludePad: r.bool('count_include_pad'),
+    divisorOverride: divisor && divisor.kind !== 'none' ? intOf(divisor) ?? r.note('divisor_override') : null,
+    unknownArgument: undefined,
   };
-  return spec;
+  // Read last: the fields above note the first argument they cannot read.
+  return r.unknownArgument === undefined ? spec : { ...spec, unknownArgument: r.unknownArgument };
 }
 
 function shapeText(shape: readonly number[]): string {
@@ -977,13 +1023,13 @@ function tensorArg(v: Value | undefined): TensorValue | undefined {
 export function layerCall(path: string, callee: string, args: Args): CallOutcome {
   if (isLayerModule(path)) {
     const op = MODULES[path];
-    const spec = layerSpec(op, 'module', callee, named(args, POSITIONAL[`module:${op}`]));
+    const spec = layerSpec(op, 'module', callee, named(args, MODULE_PARAMETERS[op]));
     const layer = report(spec, undefined);
     return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer } };
   }
   const fop = FUNCTIONALS[path];
   if (fop) {
-    const a = named(args, POSITIONAL[`functional:${fop}`]);
+    const a = named(args, FUNCTIONAL_PARAMETERS[fop]);
     const spec = layerSpec(fop, 'functional', callee, a);
     const input = tensorArg(a.get('input'));
     const weight = tensorArg(a.get('weight'));

@@ -172,6 +172,8 @@ class DocumentScanner {
   private readonly match: Int32Array;
   /** `conv(…)` by callee text: a layer applied in a loop is one form, not a new string per item. */
   private readonly applicationForms = new Map<string, string>();
+  /** The tensor data the last `args` call read as its first argument, if any. */
+  private argsData: ReturnType<typeof parseNested> | undefined;
   /** Targets `assignmentOp` has read so far. */
   private targetCount = 0;
   /** Short token texts met so far, by hash (`tokText`). */
@@ -970,8 +972,11 @@ class DocumentScanner {
 
   // ----- calls -------------------------------------------------------------------------------
 
-  /** Arguments between `(` at `open` and `)` at `close`; the first may be read as tensor data. */
-  private args(open: number, close: number, dataFirst: boolean): { args: Args; data?: ReturnType<typeof parseNested> } {
+  /**
+   * Arguments between `(` at `open` and `)` at `close`; the first may be read as tensor data, left
+   * in `argsData` (a field, not a result object per call).
+   */
+  private args(open: number, close: number, dataFirst: boolean): Args {
     // At most one positional argument per top-level comma, and one more: an array of that size
     // (trimmed at the end), not one grown by push (its first push reserves 17 slots).
     let most = 1;
@@ -1040,8 +1045,8 @@ class DocumentScanner {
       j++;
     }
     if (count < most) positional.length = count;
-    const args: Args = { positional, keywords: keywords ?? NO_KEYWORDS, starred };
-    return data ? { args, data } : { args };
+    this.argsData = data;
+    return { positional, keywords: keywords ?? NO_KEYWORDS, starred };
   }
 
   private startsData(j: number): boolean {
@@ -1099,7 +1104,8 @@ class DocumentScanner {
     const path = callee.kind === 'ref' ? canonical(callee.path) : undefined;
 
     if (path && isDataCall(path)) {
-      const { args, data } = this.args(open, close, true);
+      const args = this.args(open, close, true);
+      const data = this.argsData;
       if (this.failedAt >= 0) return { value: UNKNOWN };
       if (data && !data.ok) {
         const index = this.addFailedLiteral(path === 'tensor' || path === 'array' ? 'printed' : 'literal', startOffset, endOffset, path, data.error);
@@ -1123,13 +1129,14 @@ class DocumentScanner {
       return { value: UNKNOWN };
     }
     if (path === 'torch.Size' || path === 'Size') {
-      const { data } = this.args(open, close, true);
+      this.args(open, close, true);
+      const data = this.argsData;
       if (this.failedAt >= 0) return { value: UNKNOWN };
       if (data && data.ok) return this.record(sizeFromData(data.value), startOffset, endOffset);
       return { value: UNKNOWN };
     }
     if (callee.kind === 'layer') {
-      const { args } = this.args(open, close, false);
+      const args = this.args(open, close, false);
       if (this.failedAt >= 0) return { value: UNKNOWN };
       const input = args.positional[0]?.value ?? UNKNOWN;
       const { value, layer } = applyLayer(callee.layer, input);
@@ -1143,7 +1150,7 @@ class DocumentScanner {
       if (layer.error) this.items[index].error = layer.error;
       return { value, item: index };
     }
-    const { args } = this.args(open, close, false);
+    const args = this.args(open, close, false);
     if (this.failedAt >= 0) return { value: UNKNOWN };
     if (callee.kind === 'method') return { value: method(callee.self, callee.name, args) };
     if (!path) return { value: UNKNOWN };

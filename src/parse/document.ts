@@ -109,13 +109,6 @@ const OP_STARSTAR = opCode('**');
 const OP_ARROW = opCode('->');
 const OP_ELLIPSIS = 1;
 
-/** What a parse step returns when the expression does not parse (the scanner's `failedAt` says where). */
-interface Parsed {
-  readonly value: Value;
-  readonly end: number;
-}
-const FAILED: Parsed = { value: UNKNOWN, end: -1 };
-
 const MAX_EXPRESSION_DEPTH = 100;
 
 /** An assignment target: `X`, `self.conv`, `X[…]` (tokens start…end of its name). */
@@ -194,10 +187,23 @@ class DocumentScanner {
   /** Brackets the evaluator is inside; at 0 a line break ends the statement, as in Python. */
   private nest = 0;
 
-  /** Records a failure at token `at` and returns the FAILED result every caller passes up. */
-  private fail(at: number): Parsed {
+  /**
+   * The value of the expression parsed last. A parse step returns its end (the token after it, or
+   * -1 when it does not parse) and leaves its value here: a `{ value, end }` object per step was a
+   * sixth of the scan's garbage.
+   */
+  private value: Value = UNKNOWN;
+
+  /** Leaves `value` as the last expression's and returns `end`. */
+  private parsed(value: Value, end: number): number {
+    this.value = value;
+    return end;
+  }
+
+  /** Records a failure at token `at` and returns -1, the end every caller passes up (the value is unknown). */
+  private fail(at: number): number {
     if (this.failedAt < 0) this.failedAt = at;
-    return FAILED;
+    return this.parsed(UNKNOWN, -1);
   }
 
   constructor(
@@ -429,7 +435,7 @@ class DocumentScanner {
       this.nest = 0;
       if (definition) i = this.definition(i);
       else if (statementStart) i = this.statement(i);
-      else i = this.expressionList(i).end;
+      else i = this.expressionList(i);
       if (this.failedAt >= 0) i = Math.max(this.failedAt, start + 1);
       this.depth = 0;
       statementStart = this.isPunct(i - 1, P.Semi);
@@ -449,13 +455,13 @@ class DocumentScanner {
     const isDef = this.isKw(i, K_DEF);
     const indent = this.indentOf(i);
     const nameTok = i + 1;
-    if (!this.isName(nameTok)) return this.fail(i + 1).end;
+    if (!this.isName(nameTok)) return this.fail(i + 1);
     const name = this.tokText(nameTok);
     let j = nameTok + 1;
     const params: string[] = [];
     if (this.isPunct(j, P.LParen)) {
       const close = this.match[j];
-      if (close < 0) return this.fail(j).end;
+      if (close < 0) return this.fail(j);
       if (isDef) {
         // Parameter names: a name right after `(` or `,` (or `*`, `**`).
         for (let k = j + 1; k < close; k++) {
@@ -486,7 +492,8 @@ class DocumentScanner {
       if (op === '=') {
         const rhsStart = end + 1;
         if (!this.startsExpression(rhsStart)) return rhsStart;
-        const { value, end: rhsEnd } = this.expressionList(rhsStart);
+        const rhsEnd = this.expressionList(rhsStart);
+        const value = this.value;
         if (rhsEnd < 0) {
           // `X = <something unreadable>`: X no longer holds what it held.
           for (const t of list) if (!t.subscript) this.bind(t.name, UNKNOWN, this.starts[t.start]);
@@ -497,23 +504,24 @@ class DocumentScanner {
       }
       // Augmented or item assignment: the shape stays, the values are no longer known.
       if (!this.startsExpression(end + 1)) return end + 1;
-      const rhs = this.expressionList(end + 1);
-      if (rhs.end < 0) return rhs.end;
+      const rhsEnd = this.expressionList(end + 1);
+      if (rhsEnd < 0) return rhsEnd;
+      const rhs = this.value;
       for (const t of list) {
         const b = this.lookup(t.name);
         if (b && b.value.kind === 'tensor' && (t.subscript || op !== '=')) {
           const v = b.value;
           let next: Value = tensorValue(v.shape, v.dtype);
           if (!t.subscript) {
-            const r = binary(op.slice(0, -1), v, rhs.value);
+            const r = binary(op.slice(0, -1), v, rhs);
             next = r.kind === 'tensor' && r.shape.length === v.shape.length && r.shape.every((d, k) => d === v.shape[k]) ? r : tensorValue(v.shape, v.dtype);
           }
           this.scope.vars.set(t.name, rebound(b, next));
         }
       }
-      return rhs.end;
+      return rhsEnd;
     }
-    return this.expressionList(i).end;
+    return this.expressionList(i);
   }
 
   /**
@@ -611,19 +619,19 @@ class DocumentScanner {
   // ----- expressions -------------------------------------------------------------------------
 
   /** `a, b, c` (a tuple when there is a comma) or a single expression. */
-  private expressionList(i: number): Parsed {
+  private expressionList(i: number): number {
     const first = this.expression(i);
-    if (first.end < 0 || !this.isPunct(first.end, P.Comma)) return first;
-    const items: Value[] = [first.value];
-    let j = first.end;
+    if (first < 0 || !this.isPunct(first, P.Comma)) return first;
+    const items: Value[] = [this.value];
+    let j = first;
     while (this.isPunct(j, P.Comma) && this.startsExpression(j + 1) && !this.lineBreakAt(j + 1)) {
       const next = this.expression(j + 1);
-      if (next.end < 0) return next;
-      items.push(next.value);
-      j = next.end;
+      if (next < 0) return next;
+      items.push(this.value);
+      j = next;
     }
     if (this.isPunct(j, P.Comma)) j++;
-    return { value: { kind: 'seq', items, form: 'tuple' }, end: j };
+    return this.parsed({ kind: 'seq', items, form: 'tuple' }, j);
   }
 
   /** A line break outside brackets: the statement ends before token `j`. */
@@ -641,33 +649,33 @@ class DocumentScanner {
   }
 
   /**
-   * One expression, or FAILED (with `failedAt` set) when it does not parse. The statement loop
+   * One expression: its end, or -1 (with `failedAt` set) when it does not parse. The statement loop
    * resets `depth` after each statement. An operator followed by something that cannot start an
    * operand ends the expression before the operator rather than failing.
    */
-  private expression(i: number): Parsed {
+  private expression(i: number): number {
     if (++this.depth > MAX_EXPRESSION_DEPTH || this.isKw(i, K_LAMBDA) || !this.startsExpression(i)) return this.fail(i);
     if (this.isKw(i, K_NOT)) {
-      const r = this.startsExpression(i + 1) ? this.expression(i + 1) : { value: UNKNOWN, end: i + 1 };
+      const end = this.startsExpression(i + 1) ? this.expression(i + 1) : i + 1;
       this.depth--;
-      return r.end < 0 ? r : { value: UNKNOWN, end: r.end };
+      return end < 0 ? end : this.parsed(UNKNOWN, end);
     }
-    let r = this.binary(i, 0);
+    let end = this.binary(i, 0);
     // `a if c else b`, `a and b`, `a or b`: the parts are looked at, the result is not known.
-    while (r.end >= 0 && !this.lineBreakAt(r.end) && (this.isKw(r.end, K_AND) || this.isKw(r.end, K_OR) || (this.isKw(r.end, K_IF) && this.hasElse(r.end))) && this.startsExpression(r.end + 1)) {
-      if (this.isKw(r.end, K_IF)) {
-        const cond = this.binary(r.end + 1, 0);
-        if (cond.end < 0) return cond;
-        if (!this.isKw(cond.end, K_ELSE) || !this.startsExpression(cond.end + 1)) return this.fail(cond.end);
-        const other = this.expression(cond.end + 1);
-        r = other.end < 0 ? other : { value: UNKNOWN, end: other.end };
+    while (end >= 0 && !this.lineBreakAt(end) && (this.isKw(end, K_AND) || this.isKw(end, K_OR) || (this.isKw(end, K_IF) && this.hasElse(end))) && this.startsExpression(end + 1)) {
+      if (this.isKw(end, K_IF)) {
+        const cond = this.binary(end + 1, 0);
+        if (cond < 0) return cond;
+        if (!this.isKw(cond, K_ELSE) || !this.startsExpression(cond + 1)) return this.fail(cond);
+        const other = this.expression(cond + 1);
+        end = other < 0 ? other : this.parsed(UNKNOWN, other);
       } else {
-        const other = this.binary(r.end + 1, 0);
-        r = other.end < 0 ? other : { value: UNKNOWN, end: other.end };
+        const other = this.binary(end + 1, 0);
+        end = other < 0 ? other : this.parsed(UNKNOWN, other);
       }
     }
     this.depth--;
-    return r;
+    return end;
   }
 
   /** `x if c else y` only when an `else` follows on the same logical line (a comprehension's `if` has none). */
@@ -682,52 +690,54 @@ class DocumentScanner {
     return false;
   }
 
-  private binary(i: number, minPrec: number): Parsed {
-    let left = this.unaryExpr(i);
+  private binary(i: number, minPrec: number): number {
+    let end = this.unaryExpr(i);
     for (;;) {
-      const j = left.end;
-      if (j < 0 || j >= this.n || this.lineBreakAt(j) || this.lineBreakAt(j + 1)) return left;
-      if (this.kinds[j] !== TokenKind.Punct) return left;
+      const j = end;
+      if (j < 0 || j >= this.n || this.lineBreakAt(j) || this.lineBreakAt(j + 1)) return end;
+      if (this.kinds[j] !== TokenKind.Punct) return end;
       const prec = BINARY_PRECEDENCE.get(this.codes[j]);
-      if (prec === undefined || prec < minPrec || !this.startsExpression(j + 1)) return left;
+      if (prec === undefined || prec < minPrec || !this.startsExpression(j + 1)) return end;
       const op = this.tokText(j);
+      const left = this.value;
       // `X[:, 2:6] = 0` handled as a statement; `<` in `grad_fn=<…>` is handled by the call.
       const right = this.binary(j + 1, prec + 1);
-      if (right.end < 0) return right;
-      left = { value: binary(op, left.value, right.value), end: right.end };
+      if (right < 0) return right;
+      end = this.parsed(binary(op, left, this.value), right);
     }
   }
 
-  private unaryExpr(i: number): Parsed {
+  private unaryExpr(i: number): number {
     if (i < this.n && this.kinds[i] === TokenKind.Punct) {
       const c = this.codes[i];
       if (c === 45 || c === 43 || c === 126) {
         const t = c === 45 ? '-' : c === 43 ? '+' : '~';
         if (++this.depth > MAX_EXPRESSION_DEPTH || !this.startsExpression(i + 1)) return this.fail(i + 1);
-        const r = this.unaryExpr(i + 1);
+        const end = this.unaryExpr(i + 1);
         this.depth--;
-        return r.end < 0 ? r : { value: unary(t, r.value), end: r.end };
+        return end < 0 ? end : this.parsed(unary(t, this.value), end);
       }
     }
     const base = this.postfix(i);
-    if (base.end >= 0 && !this.lineBreakAt(base.end) && this.isOp(base.end, OP_STARSTAR) && this.startsExpression(base.end + 1)) {
-      const exp = this.unaryExpr(base.end + 1);
-      return exp.end < 0 ? exp : { value: binary('**', base.value, exp.value), end: exp.end };
+    if (base >= 0 && !this.lineBreakAt(base) && this.isOp(base, OP_STARSTAR) && this.startsExpression(base + 1)) {
+      const baseValue = this.value;
+      const exp = this.unaryExpr(base + 1);
+      return exp < 0 ? exp : this.parsed(binary('**', baseValue, this.value), exp);
     }
     return base;
   }
 
   /** A primary followed by attribute, call and subscript postfixes. */
-  private postfix(i: number): Parsed {
+  private postfix(i: number): number {
     const startOffset = this.starts[i];
-    const first = this.primary(i);
-    if (first.end < 0) return first;
-    let { value, end: j } = first;
+    let j = this.primary(i);
+    if (j < 0) return j;
+    // In a local: the calls and subscripts below parse their own expressions into `this.value`.
+    let value = this.value;
     /** The constructor item this chain produced, which absorbs `.reshape(…)` / `.view(…)`. */
     let chainItem = -1;
     for (;;) {
-      // No postfix at all (most operands): the primary's result as it is, no new object.
-      if (this.lineBreakAt(j)) return value === first.value && j === first.end ? first : { value, end: j };
+      if (this.lineBreakAt(j)) return this.parsed(value, j);
       if (this.isPunct(j, P.Dot) && this.isName(j + 1)) {
         const name = this.tokText(j + 1);
         value = attribute(value, name);
@@ -737,13 +747,13 @@ class DocumentScanner {
       }
       if (this.isPunct(j, P.LParen)) {
         const close = this.match[j];
-        if (close < 0) return { value: UNKNOWN, end: j + 1 }; // unclosed: whatever follows is read on its own
+        if (close < 0) return this.parsed(UNKNOWN, j + 1); // unclosed: whatever follows is read on its own
         const before = value;
         this.nest++;
         // A library name's call is named as written (`F.conv2d`): the reference's path is that text.
         const out = this.call(value, value.kind === 'ref' ? value.path : undefined, j, close, startOffset);
         this.nest--;
-        if (this.failedAt >= 0) return FAILED;
+        if (this.failedAt >= 0) return this.parsed(UNKNOWN, -1);
         value = out.value;
         if (chainItem >= 0 && before.kind === 'method' && value.kind === 'tensor') {
           const it = this.items[chainItem];
@@ -759,26 +769,26 @@ class DocumentScanner {
       // `x [0]` is still a subscript in Python; after a space and an unknown name it is more likely prose.
       if (this.isPunct(j, P.LBracket) && (!this.space[j] || (value.kind !== 'unknown' && value.kind !== 'ref') || notebookPrompt)) {
         const close = this.match[j];
-        if (close < 0) return { value: UNKNOWN, end: j + 1 };
+        if (close < 0) return this.parsed(UNKNOWN, j + 1);
         this.nest++;
         value = this.subscript(value, j + 1, close);
         this.nest--;
-        if (this.failedAt >= 0) return FAILED;
+        if (this.failedAt >= 0) return this.parsed(UNKNOWN, -1);
         chainItem = -1;
         j = close + 1;
         continue;
       }
-      return value === first.value && j === first.end ? first : { value, end: j };
+      return this.parsed(value, j);
     }
   }
 
-  private primary(i: number): Parsed {
+  private primary(i: number): number {
     if (i >= this.n) return this.fail(i);
     const kind = this.kinds[i];
     if (kind === TokenKind.Number) {
       const parsed = numberValue(this.text, this.starts[i], this.ends[i]);
-      if (!parsed) return { value: UNKNOWN, end: i + 1 };
-      return { value: parsed.isInt ? intValue(parsed.value) : { kind: 'number', value: parsed.value, isInt: false }, end: i + 1 };
+      if (!parsed) return this.parsed(UNKNOWN, i + 1);
+      return this.parsed(parsed.isInt ? intValue(parsed.value) : { kind: 'number', value: parsed.value, isInt: false }, i + 1);
     }
     if (kind === TokenKind.String) {
       let j = i;
@@ -787,18 +797,18 @@ class DocumentScanner {
         s += stringContent(this.tokText(j));
         j++;
       }
-      return { value: { kind: 'string', value: s }, end: j };
+      return this.parsed({ kind: 'string', value: s }, j);
     }
     if (kind === TokenKind.Name) {
       const name = this.tokText(i);
-      if (name === 'True' || name === 'False') return { value: { kind: 'number', value: name === 'True' ? 1 : 0, isInt: true }, end: i + 1 };
-      if (name === 'None') return { value: NONE, end: i + 1 };
+      if (name === 'True' || name === 'False') return this.parsed({ kind: 'number', value: name === 'True' ? 1 : 0, isInt: true }, i + 1);
+      if (name === 'None') return this.parsed(NONE, i + 1);
       if (this.codes[i] !== 0) return this.fail(i);
       const b = this.lookup(name);
-      if (!b) return { value: refValue(name), end: i + 1 };
+      if (!b) return this.parsed(refValue(name), i + 1);
       // The binding's copy of the name: the item keeps it, and the fresh slice can die young.
       this.nameItem(i, b.name === name ? b.name : name, b.value, b);
-      return { value: b.value, end: i + 1 };
+      return this.parsed(b.value, i + 1);
     }
     if (kind === TokenKind.Punct) {
       const c = this.text.charCodeAt(this.starts[i]);
@@ -806,45 +816,45 @@ class DocumentScanner {
       if (single && (c === P.LBracket || c === P.LParen)) return this.bracket(i);
       if (single && c === P.LBrace) {
         const close = this.match[i];
-        if (close < 0) return { value: UNKNOWN, end: i + 1 };
+        if (close < 0) return this.parsed(UNKNOWN, i + 1);
         this.nest++;
         this.elements(i + 1, close, true);
         this.nest--;
-        return this.failedAt >= 0 ? FAILED : { value: UNKNOWN, end: close + 1 };
+        return this.parsed(UNKNOWN, this.failedAt >= 0 ? -1 : close + 1);
       }
-      if (this.codes[i] === OP_ELLIPSIS) return { value: UNKNOWN, end: i + 1 };
+      if (this.codes[i] === OP_ELLIPSIS) return this.parsed(UNKNOWN, i + 1);
     }
     return this.fail(i);
   }
 
   /** `[…]` or `(…)`: a numeric literal when it is one, else a list, tuple, parenthesized expression or comprehension. */
-  private bracket(i: number): Parsed {
+  private bracket(i: number): number {
     const close = this.match[i];
-    if (close < 0) return { value: UNKNOWN, end: i + 1 };
+    if (close < 0) return this.parsed(UNKNOWN, i + 1);
     const isList = this.text.charCodeAt(this.starts[i]) === P.LBracket;
-    if (close === i + 1) return { value: { kind: 'seq', items: [], form: isList ? 'list' : 'tuple' }, end: close + 1 };
+    if (close === i + 1) return this.parsed({ kind: 'seq', items: [], form: isList ? 'list' : 'tuple' }, close + 1);
     const lit = this.literalAt(i, close);
     if (lit && lit.ok) {
       const v = lit.value;
-      if (v.shape.length === 0) return { value: { kind: 'number', value: v.values[0], isInt: v.elementKind !== 'float' }, end: close + 1 };
+      if (v.shape.length === 0) return this.parsed({ kind: 'number', value: v.values[0], isInt: v.elementKind !== 'float' }, close + 1);
       if (isList) {
         const dtype = v.spaceSeparated ? (v.elementKind === 'float' ? 'float64' : v.elementKind === 'bool' ? 'bool' : 'int64') : v.elementKind === 'float' ? 'float64' : v.elementKind === 'bool' ? 'bool' : 'int64';
         this.addItem(v.spaceSeparated ? 'printed' : 'literal', v.start, v.end, null, v.spaceSeparated ? 'printed array' : 'list', literalTensor(v, dtype));
       }
-      return { value: { kind: 'array', literal: v, form: isList ? 'list' : 'tuple' }, end: close + 1 };
+      return this.parsed({ kind: 'array', literal: v, form: isList ? 'list' : 'tuple' }, close + 1);
     }
     if (lit && !lit.ok && isList && isStructural(lit.error)) {
       this.addFailedLiteral('literal', this.starts[i], this.ends[close], 'list', lit.error);
-      return { value: UNKNOWN, end: close + 1 };
+      return this.parsed(UNKNOWN, close + 1);
     }
     // Not a numeric literal: the general forms.
     this.nest++;
     const { values, comprehension, commas } = this.elements(i + 1, close, false);
     this.nest--;
-    if (this.failedAt >= 0) return FAILED;
-    if (comprehension) return { value: UNKNOWN, end: close + 1 };
-    if (!isList && values.length === 1 && !commas) return { value: values[0], end: close + 1 };
-    return { value: { kind: 'seq', items: values, form: isList ? 'list' : 'tuple' }, end: close + 1 };
+    if (this.failedAt >= 0) return this.parsed(UNKNOWN, -1);
+    if (comprehension) return this.parsed(UNKNOWN, close + 1);
+    if (!isList && values.length === 1 && !commas) return this.parsed(values[0], close + 1);
+    return this.parsed({ kind: 'seq', items: values, form: isList ? 'list' : 'tuple' }, close + 1);
   }
 
   /** Parses the numeric literal between bracket tokens `open` and `close`, when it looks like one. */
@@ -882,12 +892,12 @@ class DocumentScanner {
     let commas = false;
     while (j < to) {
       if (this.isPunct(j, P.Star) || this.isOp(j, OP_STARSTAR)) j++;
-      const r = this.expression(j);
-      if (r.end < 0) break;
-      values.push(r.value);
-      j = r.end;
+      const end = this.expression(j);
+      if (end < 0) break;
+      values.push(this.value);
+      j = end;
       if (dict && this.isPunct(j, P.Colon)) {
-        j = this.expression(j + 1).end;
+        j = this.expression(j + 1);
         if (j < 0) break;
       }
       if (this.isKw(j, K_FOR) || this.isKw(j, K_ASYNC)) {
@@ -912,8 +922,8 @@ class DocumentScanner {
       let part: IndexPart | undefined;
       const bound = (k: number): { v: number | undefined; end: number; given: boolean } => {
         if (this.isPunct(k, P.Colon) || this.isPunct(k, P.Comma) || k >= to) return { v: undefined, end: k, given: false };
-        const r = this.expression(k);
-        return { v: intOf(r.value), end: r.end < 0 ? to : r.end, given: true };
+        const end = this.expression(k);
+        return { v: intOf(this.value), end: end < 0 ? to : end, given: true };
       };
       if (this.isName(j) && this.tokText(j) === 'None') {
         part = { kind: 'newaxis' };
@@ -995,22 +1005,22 @@ class DocumentScanner {
       const argStart = this.starts[j];
       if (this.isPunct(j, P.Star) || this.isOp(j, OP_STARSTAR)) {
         starred = true;
-        j = this.expression(j + 1).end;
+        j = this.expression(j + 1);
         if (j < 0) break;
       } else if (this.isName(j) && this.isPunct(j + 1, P.Eq)) {
         const key = this.tokText(j);
-        let v: { value: Value; end: number };
+        let end: number;
         if (this.isPunct(j + 2, P.Lt)) {
           // Printed `grad_fn=<AddBackward0>`.
           let k = j + 3;
           while (k < close && !this.isPunct(k, P.Gt)) k++;
-          v = { value: UNKNOWN, end: k + 1 };
+          end = this.parsed(UNKNOWN, k + 1);
         } else {
-          v = this.expression(j + 2);
-          if (v.end < 0) break;
+          end = this.expression(j + 2);
+          if (end < 0) break;
         }
-        (keywords ??= new Map()).set(key, { value: v.value, start: argStart, end: this.ends[v.end - 1] });
-        j = v.end;
+        (keywords ??= new Map()).set(key, { value: this.value, start: argStart, end: this.ends[end - 1] });
+        j = end;
       } else if (dataFirst && count === 0 && this.startsData(j)) {
         const r = parseNested(this.text, this.starts[j], this.literalOptions(j, this.starts[close]));
         if (!r.ok && !isStructural(r.error)) this.literalFailAt = r.error.offset;
@@ -1026,16 +1036,16 @@ class DocumentScanner {
           positional[count++] = { value: UNKNOWN, start: argStart, end: argStart };
           j = this.skipArgument(j, close);
         } else {
-          const v = this.expression(j);
-          if (v.end < 0) break;
-          positional[count++] = { value: v.value, start: argStart, end: this.ends[v.end - 1] };
-          j = v.end;
+          const end = this.expression(j);
+          if (end < 0) break;
+          positional[count++] = { value: this.value, start: argStart, end: this.ends[end - 1] };
+          j = end;
         }
       } else {
-        const v = this.expression(j);
-        if (v.end < 0) break;
-        positional[count++] = { value: v.value, start: argStart, end: this.ends[v.end - 1] };
-        j = v.end;
+        const end = this.expression(j);
+        if (end < 0) break;
+        positional[count++] = { value: this.value, start: argStart, end: this.ends[end - 1] };
+        j = end;
       }
       if (j === close) break;
       if (!this.isPunct(j, P.Comma)) {

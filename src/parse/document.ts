@@ -21,6 +21,7 @@ import type { LayerReport } from './layers';
 import { indexShape, type IndexPart } from './shapes';
 import { tensorValue } from './values';
 import { findBareMatrices } from './bareMatrix';
+import { borrowTokenBuffers, returnTokenBuffers, type TokenBuffers } from './tokenBuffers';
 import { ScanItem, ScopeBinding, Application, applicationList, rebound } from './resultObjects';
 
 export type { ItemKind } from './calls';
@@ -163,6 +164,8 @@ class DocumentScanner {
   private readonly tokens: TokenArrays;
   /** Index of the matching bracket, or -1. */
   private readonly match: Int32Array;
+  /** Where the arrays above live: lent for this scan, handed back by `run`. */
+  private readonly buffers: TokenBuffers;
   /** `conv(…)` by callee text: a layer applied in a loop is one form, not a new string per item. */
   private readonly applicationForms = new Map<string, string>();
   /** The tensor data the last `args` call read as its first argument, if any. */
@@ -213,12 +216,8 @@ class DocumentScanner {
     this.lines = new LineMap(text);
     const scanner = createScanner(text);
     // About one token per three characters in code; grown when the guess is short.
-    let cap = Math.max(1024, Math.ceil(text.length / 3));
-    let kinds = new Uint8Array(cap);
-    let starts = new Uint32Array(cap);
-    let ends = new Uint32Array(cap);
-    let first = new Uint8Array(cap);
-    let space = new Uint8Array(cap);
+    let buffers = borrowTokenBuffers(Math.max(1024, Math.ceil(text.length / 3)));
+    let { kinds, starts, ends, first, space } = buffers;
     let n = 0;
     let pendingFirst = true;
     for (let k = scanner.scan(); k !== TokenKind.EOF; k = scanner.scan()) {
@@ -226,18 +225,9 @@ class DocumentScanner {
         pendingFirst ||= scanner.firstOnLine;
         continue;
       }
-      if (n === cap) {
-        cap *= 2;
-        const grow = <T extends Uint8Array | Uint32Array>(a: T, make: (c: number) => T): T => {
-          const b = make(cap);
-          b.set(a);
-          return b;
-        };
-        kinds = grow(kinds, (c) => new Uint8Array(c));
-        starts = grow(starts, (c) => new Uint32Array(c));
-        ends = grow(ends, (c) => new Uint32Array(c));
-        first = grow(first, (c) => new Uint8Array(c));
-        space = grow(space, (c) => new Uint8Array(c));
+      if (n === buffers.capacity) {
+        buffers = buffers.grown(n);
+        ({ kinds, starts, ends, first, space } = buffers);
       }
       kinds[n] = k;
       starts[n] = scanner.tokenOffset;
@@ -253,7 +243,10 @@ class DocumentScanner {
     this.first = first;
     this.space = space;
     this.n = n;
-    const codes = new Uint16Array(n);
+    this.buffers = buffers;
+    // Lent buffers hold the last scan's codes and matches: every entry used is written here.
+    const codes = buffers.codes;
+    codes.fill(0, 0, n);
     for (let i = 0; i < n; i++) {
       const len = ends[i] - starts[i];
       if (kinds[i] === TokenKind.Punct) {
@@ -274,9 +267,9 @@ class DocumentScanner {
     }
     this.codes = codes;
     this.tokens = { kinds, starts, ends, first, space, count: n };
-    this.match = new Int32Array(n).fill(-1);
+    this.match = buffers.match.fill(-1, 0, n);
     // A typed stack with its own height: setting an array's length is a runtime call.
-    const stack = new Int32Array(n);
+    const stack = buffers.stack;
     let height = 0;
     for (let i = 0; i < n; i++) {
       if (kinds[i] !== TokenKind.Punct || ends[i] - starts[i] !== 1) continue;
@@ -441,6 +434,7 @@ class DocumentScanner {
       statementStart = this.isPunct(i - 1, P.Semi);
       if (i === start) i++;
     }
+    returnTokenBuffers(this.buffers);
     return { items: sortItems(this.items), globals: this.rootScope().vars, lines: this.lines };
   }
 

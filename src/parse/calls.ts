@@ -195,8 +195,28 @@ export function fromData(path: string, lit: NestedLiteral, keywords: ReadonlyMap
   const sizeShape = size && intTuple(size.value);
   if (spec.printed && sizeShape && lit.values.length === 0 && numel(sizeShape) === 0) shape = sizeShape;
   const value = shape === lit.shape ? literalTensor(lit, dtype) : tensorValue(shape, dtype, new Float64Array(0), lit);
-  const form = spec.printed ? `${path}(…)` : path;
-  return { value, item: { kind: spec.printed || lit.spaceSeparated ? 'printed' : 'literal', form, ...(error ? { error } : {}) } };
+  const kind = spec.printed || lit.spaceSeparated ? 'printed' : 'literal';
+  return { value, item: error ? { kind, form: dataForm(path, spec.printed), error } : dataItem(path, kind, spec.printed) };
+}
+
+/** By path: DATA_CALLS has a fixed set of paths. */
+const DATA_ITEMS = new Map<string, CallItem>();
+const PRINTED_ITEMS = new Map<string, CallItem>();
+
+/** The form a data call's item shows: the path, or `tensor(…)` for PyTorch's printed form. */
+function dataForm(path: string, printed: boolean | undefined): string {
+  return printed ? `${path}(…)` : path;
+}
+
+/** A data call's item when it has no error: one per path and kind, not one per call (calls' items are never modified). */
+function dataItem(path: string, kind: 'printed' | 'literal', printed: boolean | undefined): CallItem {
+  const items = kind === 'printed' ? PRINTED_ITEMS : DATA_ITEMS;
+  let item = items.get(path);
+  if (item === undefined) {
+    item = { kind, form: dataForm(path, printed) };
+    items.set(path, item);
+  }
+  return item;
 }
 
 /** `torch.tensor(x)` where x is a value rather than written-out data. */
@@ -449,11 +469,29 @@ function stack(parts: TensorValue[], dim: number): Value {
 
 const TENSOR_FUNCTION_PREFIXES = ['torch.nn.functional.', 'torch.', 'numpy.'];
 
+const FUNCTION_NAMES = new Map<string, string | null>();
+
+/** `torch.stack` → `stack` (null: not a tensor function's path), remembered: every call of a library name asks. */
+function tensorFunctionName(path: string): string | undefined {
+  let name = path.length <= MEMO_KEY_LENGTH ? FUNCTION_NAMES.get(path) : undefined;
+  if (name === undefined) {
+    let prefix: string | undefined;
+    for (const p of TENSOR_FUNCTION_PREFIXES) {
+      if (path.startsWith(p)) {
+        prefix = p;
+        break;
+      }
+    }
+    name = prefix === undefined ? null : path.slice(prefix.length);
+    if (path.length <= MEMO_KEY_LENGTH) remember(FUNCTION_NAMES, path, name);
+  }
+  return name ?? undefined;
+}
+
 /** Functions of the torch namespace (and a few NumPy ones) on tensors: `torch.stack`, `torch.matmul` … */
 export function tensorFunction(path: string, args: Args): Value | undefined {
-  const prefix = TENSOR_FUNCTION_PREFIXES.find((p) => path.startsWith(p));
-  if (!prefix) return undefined;
-  const name = path.slice(prefix.length);
+  const name = tensorFunctionName(path);
+  if (name === undefined) return undefined;
   const a0 = args.positional[0]?.value;
   switch (name) {
     case 'stack': {
@@ -618,7 +656,7 @@ export function method(self: Value, name: string, args: Args): Value {
       return t.data && t.data.data.length === 1 ? { kind: 'number', value: t.data.data[0], isInt: isIntegerDtype(t.dtype) } : UNKNOWN;
     case 'size': {
       const d = args.positional[0] ?? args.keywords.get('dim');
-      if (!d) return seqOfInts([...t.shape], 'size');
+      if (!d) return seqOfInts(t.shape, 'size');
       const dim = intOf(d.value);
       const w = dim === undefined ? undefined : dim < 0 ? dim + t.shape.length : dim;
       return w !== undefined && w >= 0 && w < t.shape.length ? { kind: 'number', value: t.shape[w], isInt: true } : UNKNOWN;
@@ -674,7 +712,7 @@ export function attribute(self: Value, name: string): Value {
   if (self.kind === 'tensor') {
     switch (name) {
       case 'shape':
-        return seqOfInts([...self.shape], 'size');
+        return seqOfInts(self.shape, 'size');
       case 'T':
         return self.shape.length <= 2 ? same(self, [...self.shape].reverse(), self.dtype, self.shape.length < 2) : tensorValue([...self.shape].reverse(), self.dtype);
       case 'data':

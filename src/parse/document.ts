@@ -168,6 +168,8 @@ class DocumentScanner {
   private readonly buffers: TokenBuffers;
   /** `conv(…)` by callee text: a layer applied in a loop is one form, not a new string per item. */
   private readonly applicationForms = new Map<string, string>();
+  /** The item the last call reported (-1: none): `call` returns the value and leaves this (not a new object per call). */
+  private callItem = -1;
   /** The tensor data the last `args` call read as its first argument, if any. */
   private argsData: ReturnType<typeof parseNested> | undefined;
   /** Targets `assignmentOp` has read so far. */
@@ -367,8 +369,8 @@ class DocumentScanner {
   }
 
   private bind(name: string, value: Value, offset: number, item?: number): void {
-    const { line, column } = this.lines.position(offset);
-    this.scope.vars.set(name, new ScopeBinding(name, value, offset, line, column, item, this.options.segment));
+    const line = this.lines.lineOf(offset);
+    this.scope.vars.set(name, new ScopeBinding(name, value, offset, line, this.lines.columnOf(offset, line), item, this.options.segment));
   }
 
   // ----- items -------------------------------------------------------------------------------
@@ -745,16 +747,16 @@ class DocumentScanner {
         const before = value;
         this.nest++;
         // A library name's call is named as written (`F.conv2d`): the reference's path is that text.
-        const out = this.call(value, value.kind === 'ref' ? value.path : undefined, j, close, startOffset);
+        value = this.call(value, value.kind === 'ref' ? value.path : undefined, j, close, startOffset);
+        const item = this.callItem;
         this.nest--;
         if (this.failedAt >= 0) return this.parsed(UNKNOWN, -1);
-        value = out.value;
         if (chainItem >= 0 && before.kind === 'method' && value.kind === 'tensor') {
           const it = this.items[chainItem];
           it.end = this.ends[close];
           it.tensor = value;
         } else {
-          chainItem = out.item !== undefined && this.items[out.item].kind === 'constructor' ? out.item : -1;
+          chainItem = item >= 0 && this.items[item].kind === 'constructor' ? item : -1;
         }
         j = close + 1;
         continue;
@@ -1076,9 +1078,21 @@ class DocumentScanner {
     return j;
   }
 
+  /** A call's value, reporting no item (`callItem` says which item the last call reported). */
+  private noItem(value: Value): Value {
+    this.callItem = -1;
+    return value;
+  }
+
+  /** A call's value, reporting item `index`. */
+  private withItem(value: Value, index: number): Value {
+    this.callItem = index;
+    return value;
+  }
+
   /** The item a call's outcome reports, added; the value with the item's index. */
-  private record(o: CallOutcome, startOffset: number, endOffset: number): { value: Value; item?: number } {
-    if (!o.item) return { value: o.value };
+  private record(o: CallOutcome, startOffset: number, endOffset: number): Value {
+    if (!o.item) return this.noItem(o.value);
     const tensor = o.value.kind === 'tensor' ? o.value : undefined;
     const layer = o.item.layer;
     const printedSize = o.item.kind === 'printed' && o.value.kind === 'seq' && o.value.form === 'size';
@@ -1089,9 +1103,9 @@ class DocumentScanner {
     if (layer?.error) item.error = layer.error;
     if (o.item.error) item.error = o.item.error;
     if (kind === 'layer' && layer?.spec.style === 'module' && o.value.kind === 'unknown' && !layer.inputShape) {
-      return { value: { kind: 'layer', layer: layer.spec, itemIndex: index }, item: index };
+      return this.withItem({ kind: 'layer', layer: layer.spec, itemIndex: index }, index);
     }
-    return { value: o.value, item: index };
+    return this.withItem(o.value, index);
   }
 
   private applicationForm(callee: string): string {
@@ -1103,17 +1117,17 @@ class DocumentScanner {
     return form;
   }
 
-  private call(callee: Value, pathText: string | undefined, open: number, close: number, startOffset: number): { value: Value; item?: number } {
+  private call(callee: Value, pathText: string | undefined, open: number, close: number, startOffset: number): Value {
     const endOffset = this.ends[close];
     const path = callee.kind === 'ref' ? canonical(callee.path) : undefined;
 
     if (path && isDataCall(path)) {
       const args = this.args(open, close, true);
       const data = this.argsData;
-      if (this.failedAt >= 0) return { value: UNKNOWN };
+      if (this.failedAt >= 0) return this.noItem(UNKNOWN);
       if (data && !data.ok) {
         const index = this.addFailedLiteral(path === 'tensor' || path === 'array' ? 'printed' : 'literal', startOffset, endOffset, path, data.error);
-        return { value: UNKNOWN, item: index };
+        return this.withItem(UNKNOWN, index);
       }
       const first = args.positional[0];
       const legacy = path.startsWith('torch.') && path.endsWith('Tensor');
@@ -1127,21 +1141,21 @@ class DocumentScanner {
           return this.record({ value: tensorValue(dims, dtype), item: { kind: 'constructor', form: path } }, startOffset, endOffset);
         }
       }
-      if (!first) return { value: UNKNOWN };
+      if (!first) return this.noItem(UNKNOWN);
       const made = fromValue(path, first.value, args.keywords);
       if (made.value.kind === 'tensor') return this.record({ value: made.value, item: { kind: 'literal', form: path } }, startOffset, endOffset);
-      return { value: UNKNOWN };
+      return this.noItem(UNKNOWN);
     }
     if (path === 'torch.Size' || path === 'Size') {
       this.args(open, close, true);
       const data = this.argsData;
-      if (this.failedAt >= 0) return { value: UNKNOWN };
+      if (this.failedAt >= 0) return this.noItem(UNKNOWN);
       if (data && data.ok) return this.record(sizeFromData(data.value), startOffset, endOffset);
-      return { value: UNKNOWN };
+      return this.noItem(UNKNOWN);
     }
     if (callee.kind === 'layer') {
       const args = this.args(open, close, false);
-      if (this.failedAt >= 0) return { value: UNKNOWN };
+      if (this.failedAt >= 0) return this.noItem(UNKNOWN);
       const input = args.positional[0]?.value ?? UNKNOWN;
       const { value, layer } = applyLayer(callee.layer, input);
       const defining = this.items[callee.itemIndex];
@@ -1152,12 +1166,12 @@ class DocumentScanner {
       const form = this.applicationForm(this.text.slice(startOffset, this.starts[open]).trim());
       const index = this.addItem('layer', startOffset, endOffset, null, form, value.kind === 'tensor' ? value : undefined, layer);
       if (layer.error) this.items[index].error = layer.error;
-      return { value, item: index };
+      return this.withItem(value, index);
     }
     const args = this.args(open, close, false);
-    if (this.failedAt >= 0) return { value: UNKNOWN };
-    if (callee.kind === 'method') return { value: method(callee.self, callee.name, args) };
-    if (!path) return { value: UNKNOWN };
+    if (this.failedAt >= 0) return this.noItem(UNKNOWN);
+    if (callee.kind === 'method') return this.noItem(method(callee.self, callee.name, args));
+    if (!path) return this.noItem(UNKNOWN);
     if (isLayerCall(path)) {
       const out = layerCall(path, pathText ?? path, args);
       // d2l's comp_conv2d(layer, X) applies the layer: its definition reports the application too.
@@ -1172,8 +1186,8 @@ class DocumentScanner {
     const made = construct(path, args);
     if (made) return this.record(made, startOffset, endOffset);
     const f = tensorFunction(path, args);
-    if (f) return { value: f };
-    return { value: UNKNOWN };
+    if (f) return this.noItem(f);
+    return this.noItem(UNKNOWN);
   }
 }
 

@@ -18,12 +18,8 @@ import { type LayerSpec, type LayerReport, type LayerOp, type ConvSize, moduleWe
 import { LazyConvReport } from './lazyConvReport';
 import type { Padding2d } from '../engine/convInfo';
 
-export interface Arg {
-  readonly value: Value;
-  /** Source range of the argument. */
-  readonly start: number;
-  readonly end: number;
-}
+/** A call's argument: its value (a value itself, not an object around it: a call makes one per argument). */
+export type Arg = Value;
 
 export interface Args {
   readonly positional: readonly Arg[];
@@ -185,14 +181,14 @@ export function fromData(path: string, lit: NestedLiteral, keywords: ReadonlyMap
   const spec = DATA_CALLS[path];
   const torchFamily = path.startsWith('torch') || path === 'tensor';
   const given = keywords.get('dtype');
-  let dtype = given ? dtypeLabel(given.value, torchFamily) : undefined;
+  let dtype = given ? dtypeLabel(given, torchFamily) : undefined;
   let error: string | undefined;
-  if (given && !dtype) error = `unknown dtype ${JSON.stringify(given.value.kind === 'ref' ? given.value.path : given.value.kind)}`;
+  if (given && !dtype) error = `unknown dtype ${JSON.stringify(given.kind === 'ref' ? given.path : given.kind)}`;
   dtype ??= spec.fixed ?? spec[lit.elementKind];
   let shape = lit.shape;
   // PyTorch prints an empty tensor with its size: tensor([], size=(0, 3)).
   const size = keywords.get('size');
-  const sizeShape = size && intTuple(size.value);
+  const sizeShape = size && intTuple(size);
   if (spec.printed && sizeShape && lit.values.length === 0 && numel(sizeShape) === 0) shape = sizeShape;
   const value = shape === lit.shape ? literalTensor(lit, dtype) : tensorValue(shape, dtype, new Float64Array(0), lit);
   const kind = spec.printed || lit.spaceSeparated ? 'printed' : 'literal';
@@ -230,7 +226,7 @@ export function fromValue(path: string, v: Value, keywords: ReadonlyMap<string, 
   if (v.kind === 'tensor') {
     const torchFamily = path.startsWith('torch') || path === 'tensor';
     const given = keywords.get('dtype');
-    const dtype = (given && dtypeLabel(given.value, torchFamily)) ?? spec.fixed ?? retag(v.dtype, torchFamily);
+    const dtype = (given && dtypeLabel(given, torchFamily)) ?? spec.fixed ?? retag(v.dtype, torchFamily);
     return { value: tensorValue(v.shape, dtype, valuesOf(v)) };
   }
   return { value: UNKNOWN };
@@ -256,16 +252,16 @@ export function sizeFromData(lit: NestedLiteral): CallOutcome {
 /** The shape given to a constructor: `f(2, 3)`, `f((2, 3))`, `f([2, 3])`, `f(size=(2, 3))`, `f(X.shape)`. */
 function shapeArgs(args: Args, from: number, keyword = 'size'): number[] | undefined {
   const kw = args.keywords.get(keyword) ?? args.keywords.get('shape');
-  if (kw) return intTuple(kw.value) ?? (intOf(kw.value) !== undefined ? [intOf(kw.value) as number] : undefined);
+  if (kw) return intTuple(kw) ?? (intOf(kw) !== undefined ? [intOf(kw) as number] : undefined);
   const rest = args.positional.slice(from);
   if (rest.length === 1) {
-    const t = intTuple(rest[0].value);
+    const t = intTuple(rest[0]);
     if (t) return t;
   }
   if (rest.length === 0) return undefined;
   const out: number[] = [];
   for (const a of rest) {
-    const n = intOf(a.value);
+    const n = intOf(a);
     if (n === undefined) return undefined;
     out.push(n);
   }
@@ -275,7 +271,7 @@ function shapeArgs(args: Args, from: number, keyword = 'size'): number[] | undef
 function numberArg(args: Args, index: number, keyword: string): NumberValue | undefined {
   const a = args.keywords.get(keyword) ?? args.positional[index];
   if (!a) return undefined;
-  if (a.value.kind === 'number') return a.value;
+  if (a.kind === 'number') return a;
   return undefined;
 }
 
@@ -319,7 +315,7 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
   const names = constructorNames(path, torch, lib);
   const name = names.name;
   const given = args.keywords.get('dtype');
-  const explicit = given ? dtypeLabel(given.value, torch) : undefined;
+  const explicit = given ? dtypeLabel(given, torch) : undefined;
   const floatDtype = explicit ?? (torch ? 'torch.float32' : 'float64');
   const done = (value: TensorValue | undefined): CallOutcome => (value ? { value, item: names.made } : { value: UNKNOWN, item: names.unknownShape });
   switch (name) {
@@ -339,15 +335,15 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
       return done(tensorValue(shape, floatDtype));
     }
     case 'full': {
-      const shape = args.keywords.get('size') ? shapeArgs(args, 99) : args.positional[0] ? intTuple(args.positional[0].value) : undefined;
+      const shape = args.keywords.get('size') ? shapeArgs(args, 99) : args.positional[0] ? intTuple(args.positional[0]) : undefined;
       const fill = numberArg(args, 1, 'fill_value');
       if (!validShape(shape)) return done(undefined);
       const dtype = explicit ?? (fill && fill.isInt ? (torch ? 'torch.int64' : 'int64') : floatDtype);
       return done(fill ? filled(shape, dtype, fill.value) : tensorValue(shape, dtype));
     }
     case 'eye': {
-      const n = intOf(args.positional[0]?.value ?? args.keywords.get('n')?.value ?? args.keywords.get('N')?.value);
-      const mArg = args.positional[1]?.value ?? args.keywords.get('m')?.value ?? args.keywords.get('M')?.value;
+      const n = intOf(args.positional[0] ?? args.keywords.get('n') ?? args.keywords.get('N'));
+      const mArg = args.positional[1] ?? args.keywords.get('m') ?? args.keywords.get('M');
       const m = mArg && mArg.kind !== 'none' ? intOf(mArg) : n;
       if (n === undefined || m === undefined || n < 0 || m < 0) return done(undefined);
       return done(tensorValue([n, m], floatDtype, () => {
@@ -357,7 +353,7 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
       }));
     }
     case 'arange': {
-      const nums = args.positional.map((a) => (a.value.kind === 'number' ? a.value : undefined));
+      const nums = args.positional.map((a) => (a.kind === 'number' ? a : undefined));
       if (nums.length === 0 || nums.some((x) => !x)) {
         const end = numberArg(args, 99, 'end');
         if (!end) return done(undefined);
@@ -380,7 +376,7 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
     case 'linspace': {
       const s = numberArg(args, 0, 'start');
       const e = numberArg(args, 1, 'end');
-      const steps = intOf(args.positional[2]?.value ?? args.keywords.get('steps')?.value ?? args.keywords.get('num')?.value) ?? (torch ? undefined : 50);
+      const steps = intOf(args.positional[2] ?? args.keywords.get('steps') ?? args.keywords.get('num')) ?? (torch ? undefined : 50);
       if (!s || !e || steps === undefined || steps < 0) return done(undefined);
       return done(tensorValue([steps], floatDtype, () => {
         const v = new Float64Array(steps);
@@ -393,8 +389,8 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
       // torch.normal(mean, std, size) with numbers; with tensors the shape is theirs.
       const size = torch ? shapeArgs(args, 2) : shapeArgs(args, 2, 'size');
       if (validShape(size)) return done(tensorValue(size, floatDtype));
-      const mean = args.positional[0]?.value;
-      const std = args.positional[1]?.value;
+      const mean = args.positional[0];
+      const std = args.positional[1];
       if (mean?.kind === 'tensor' && std?.kind === 'tensor') {
         const shape = broadcastShapes(mean.shape, std.shape);
         return done(shape && tensorValue(shape, mean.dtype));
@@ -415,7 +411,7 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
     case 'rand_like':
     case 'randn_like':
     case 'full_like': {
-      const x = args.positional[0]?.value;
+      const x = args.positional[0];
       if (x?.kind !== 'tensor') return done(undefined);
       const dtype = explicit ?? x.dtype;
       if (name === 'zeros_like' || name === 'ones_like') return done(filled(x.shape, dtype, name === 'ones_like' ? 1 : 0));
@@ -448,7 +444,7 @@ function tensorsOf(v: Value): TensorValue[] | undefined {
 function dimArg(args: Args, index: number, fallback?: number): number | undefined {
   const a = args.keywords.get('dim') ?? args.keywords.get('axis') ?? args.positional[index];
   if (!a) return fallback;
-  return intOf(a.value);
+  return intOf(a);
 }
 
 function same(t: TensorValue, shape: readonly number[], dtype = t.dtype, keepValues = true): TensorValue {
@@ -492,7 +488,7 @@ function tensorFunctionName(path: string): string | undefined {
 export function tensorFunction(path: string, args: Args): Value | undefined {
   const name = tensorFunctionName(path);
   if (name === undefined) return undefined;
-  const a0 = args.positional[0]?.value;
+  const a0 = args.positional[0];
   switch (name) {
     case 'stack': {
       const parts = a0 && tensorsOf(a0);
@@ -511,7 +507,7 @@ export function tensorFunction(path: string, args: Args): Value | undefined {
     case 'mm':
     case 'bmm':
     case 'dot': {
-      const b = args.positional[1]?.value;
+      const b = args.positional[1];
       if (a0?.kind !== 'tensor' || b?.kind !== 'tensor') return UNKNOWN;
       const shape = matmulShape(a0.shape, b.shape);
       return shape ? tensorValue(shape, a0.dtype) : UNKNOWN;
@@ -525,7 +521,7 @@ export function tensorFunction(path: string, args: Args): Value | undefined {
     case 'square': case 'floor': case 'ceil': case 'round': case 'sign': case 'leaky_relu': case 'gelu': case 'softmax': case 'log_softmax':
       return a0?.kind === 'tensor' ? elementwise(a0, name) : UNKNOWN;
     case 'add': case 'sub': case 'mul': case 'div': case 'maximum': case 'minimum': case 'pow':
-      return a0 && args.positional[1] ? binary(({ add: '+', sub: '-', mul: '*', div: '/', maximum: 'max', minimum: 'min', pow: '**' } as Record<string, string>)[name], a0, args.positional[1].value) : UNKNOWN;
+      return a0 && args.positional[1] ? binary(({ add: '+', sub: '-', mul: '*', div: '/', maximum: 'max', minimum: 'min', pow: '**' } as Record<string, string>)[name], a0, args.positional[1]) : UNKNOWN;
     case 'reshape':
     case 'unsqueeze':
     case 'squeeze':
@@ -567,14 +563,14 @@ export function method(self: Value, name: string, args: Args): Value {
   const t = self;
   const ints = (): number[] | undefined => {
     if (args.positional.length === 1) {
-      const tuple = intTuple(args.positional[0].value);
+      const tuple = intTuple(args.positional[0]);
       if (tuple) return tuple;
     }
     const kw = args.keywords.get('shape') ?? args.keywords.get('size');
-    if (kw) return intTuple(kw.value);
+    if (kw) return intTuple(kw);
     const out: number[] = [];
     for (const a of args.positional) {
-      const n = intOf(a.value);
+      const n = intOf(a);
       if (n === undefined) return undefined;
       out.push(n);
     }
@@ -590,7 +586,7 @@ export function method(self: Value, name: string, args: Args): Value {
     case 'view_as':
     case 'reshape_as':
     case 'expand_as': {
-      const o = args.positional[0]?.value;
+      const o = args.positional[0];
       return o?.kind === 'tensor' ? shaped(name === 'expand_as' ? [...o.shape] : reshapeTarget(t.shape, o.shape), name !== 'expand_as') : UNKNOWN;
     }
     case 'unsqueeze': {
@@ -600,20 +596,20 @@ export function method(self: Value, name: string, args: Args): Value {
     case 'squeeze': {
       const a = args.keywords.get('dim') ?? args.positional[0];
       if (!a) return shaped(squeezeShape(t.shape));
-      const d = intOf(a.value);
+      const d = intOf(a);
       return shaped(d === undefined ? undefined : squeezeShape(t.shape, d));
     }
     case 'flatten': {
-      const s = dimArg(args, 0, 0) ?? intOf(args.keywords.get('start_dim')?.value);
-      const e = intOf(args.positional[1]?.value ?? args.keywords.get('end_dim')?.value) ?? -1;
+      const s = dimArg(args, 0, 0) ?? intOf(args.keywords.get('start_dim'));
+      const e = intOf(args.positional[1] ?? args.keywords.get('end_dim')) ?? -1;
       return shaped(s === undefined ? undefined : flattenShape(t.shape, s, e));
     }
     case 't':
       return t.shape.length <= 2 ? shaped([...t.shape].reverse(), t.shape.length < 2) : UNKNOWN;
     case 'transpose':
     case 'swapaxes': {
-      const a = intOf(args.positional[0]?.value);
-      const b = intOf(args.positional[1]?.value);
+      const a = intOf(args.positional[0]);
+      const b = intOf(args.positional[1]);
       return a === undefined || b === undefined ? UNKNOWN : shaped(transposeShape(t.shape, a, b), false);
     }
     case 'permute': {
@@ -628,7 +624,7 @@ export function method(self: Value, name: string, args: Args): Value {
     case 'to':
     case 'type':
     case 'astype': {
-      const target = args.keywords.get('dtype')?.value ?? args.positional.find((a) => a.value.kind === 'ref' || a.value.kind === 'string')?.value;
+      const target = args.keywords.get('dtype') ?? args.positional.find((a) => a.kind === 'ref' || a.kind === 'string');
       const dtype = target && dtypeLabel(target, t.dtype.startsWith('torch.'));
       return dtype ? tensorValue(t.shape, dtype, valuesOf(t)) : t;
     }
@@ -641,10 +637,10 @@ export function method(self: Value, name: string, args: Args): Value {
         : elementwise(t, name);
     case 'sum': case 'mean': case 'prod': case 'std': case 'var': case 'max': case 'min': case 'norm': case 'amax': case 'amin': case 'all': case 'any': {
       const d = args.keywords.get('dim') ?? args.keywords.get('axis') ?? args.positional[0];
-      const dim = d ? intOf(d.value) : undefined;
+      const dim = d ? intOf(d) : undefined;
       if (d && dim === undefined) return UNKNOWN;
       const keep = args.keywords.get('keepdim') ?? args.keywords.get('keepdims');
-      const keepdim = !!keep && keep.value.kind === 'number' && keep.value.value !== 0;
+      const keepdim = !!keep && keep.kind === 'number' && keep.value !== 0;
       if ((name === 'max' || name === 'min') && dim !== undefined) return UNKNOWN; // returns (values, indices)
       const shape = reduceShape(t.shape, dim, keepdim);
       if (!shape) return UNKNOWN;
@@ -657,7 +653,7 @@ export function method(self: Value, name: string, args: Args): Value {
     case 'size': {
       const d = args.positional[0] ?? args.keywords.get('dim');
       if (!d) return seqOfInts(t.shape, 'size');
-      const dim = intOf(d.value);
+      const dim = intOf(d);
       const w = dim === undefined ? undefined : dim < 0 ? dim + t.shape.length : dim;
       return w !== undefined && w >= 0 && w < t.shape.length ? { kind: 'number', value: t.shape[w], isInt: true } : UNKNOWN;
     }
@@ -891,9 +887,9 @@ class NamedArgs {
 
   get(name: string): Value | undefined {
     const keyword = this.args.keywords.get(name);
-    if (keyword) return keyword.value;
+    if (keyword) return keyword;
     const i = this.names.indexOf(name);
-    return i >= 0 ? this.args.positional[i]?.value : undefined;
+    return i >= 0 ? this.args.positional[i] : undefined;
   }
 }
 
@@ -1094,8 +1090,8 @@ export function applyLayer(spec: LayerSpec, input: Value): { value: Value; layer
 
 /** The seeds' helpers, with d2l's semantics: corr2d on H×W, multi-in on C×H×W with C×kH×kW … */
 function helper(name: string, callee: string, args: Args): CallOutcome {
-  const x = tensorArg(args.positional[0]?.value);
-  const k = tensorArg(args.positional[1]?.value);
+  const x = tensorArg(args.positional[0]);
+  const k = tensorArg(args.positional[1]);
   const corr = (input: readonly number[] | undefined, weight: readonly number[] | undefined, check?: () => string | undefined): CallOutcome => {
     const spec: LayerSpec = { op: 'corr2d', style: 'helper', callee, stride: null, bias: false };
     const weightShape = k ? k.shape : null;
@@ -1134,9 +1130,9 @@ function helper(name: string, callee: string, args: Args): CallOutcome {
         (x && k && x.shape[0] !== k.shape[1] ? `${name}: the input has ${x.shape[0]} channels but the kernel expects ${k.shape[1]}` : undefined) ??
         (name === 'corr2d_multi_in_out_1x1' && k && (k.shape[2] !== 1 || k.shape[3] !== 1) ? `${name}: expected 1×1 kernels, but got ${k.shape[2]}×${k.shape[3]}` : undefined));
     case 'pool2d': {
-      const size = args.positional[1] ? intTuple(args.positional[1].value) : undefined;
+      const size = args.positional[1] ? intTuple(args.positional[1]) : undefined;
       const spec: LayerSpec = { op: 'max_pool2d', style: 'helper', callee, kernelSize: size && size.length === 2 ? [size[0], size[1]] : undefined, stride: [1, 1], bias: false };
-      const modeArg = args.positional[2]?.value ?? args.keywords.get('mode')?.value;
+      const modeArg = args.positional[2] ?? args.keywords.get('mode');
       const op = modeArg?.kind === 'string' && modeArg.value === 'avg' ? 'avg_pool2d' : 'max_pool2d';
       const s = { ...spec, op } as LayerSpec;
       if (!x || !s.kernelSize) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec: s, weightShape: null, biasShape: null, params: 0 } } };
@@ -1147,8 +1143,8 @@ function helper(name: string, callee: string, args: Args): CallOutcome {
     }
     case 'comp_conv2d': {
       // d2l: X = X.reshape((1, 1) + X.shape); Y = conv2d(X); return Y.reshape(Y.shape[2:])
-      const l = args.positional[0]?.value;
-      const input = tensorArg(args.positional[1]?.value);
+      const l = args.positional[0];
+      const input = tensorArg(args.positional[1]);
       if (l?.kind !== 'layer') return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec: { op: 'conv2d', style: 'helper', callee, stride: null }, weightShape: null, biasShape: null, params: null } } };
       const reshaped = input ? [1, 1, ...input.shape] : undefined;
       const layer = report(l.layer, reshaped);

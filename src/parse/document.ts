@@ -998,7 +998,6 @@ class DocumentScanner {
     let data: ReturnType<typeof parseNested> | undefined;
     let j = open + 1;
     while (j < close) {
-      const argStart = this.starts[j];
       if (this.isPunct(j, P.Star) || this.isOp(j, OP_STARSTAR)) {
         starred = true;
         j = this.expression(j + 1);
@@ -1015,7 +1014,7 @@ class DocumentScanner {
           end = this.expression(j + 2);
           if (end < 0) break;
         }
-        (keywords ??= new Map()).set(key, { value: this.value, start: argStart, end: this.ends[end - 1] });
+        (keywords ??= new Map<string, Arg>()).set(key, this.value);
         j = end;
       } else if (dataFirst && count === 0 && this.startsData(j)) {
         const r = parseNested(this.text, this.starts[j], this.literalOptions(j, this.starts[close]));
@@ -1025,22 +1024,22 @@ class DocumentScanner {
           data = r;
           const v = r.value;
           const value: Value = v.shape.length === 0 ? { kind: 'number', value: v.values[0], isInt: v.elementKind !== 'float' } : { kind: 'array', literal: v, form: 'list' };
-          positional[count++] = { value, start: argStart, end: v.end };
+          positional[count++] = value;
           j = after;
         } else if (!r.ok && isStructural(r.error)) {
           data = r;
-          positional[count++] = { value: UNKNOWN, start: argStart, end: argStart };
+          positional[count++] = UNKNOWN;
           j = this.skipArgument(j, close);
         } else {
           const end = this.expression(j);
           if (end < 0) break;
-          positional[count++] = { value: this.value, start: argStart, end: this.ends[end - 1] };
+          positional[count++] = this.value;
           j = end;
         }
       } else {
         const end = this.expression(j);
         if (end < 0) break;
-        positional[count++] = { value: this.value, start: argStart, end: this.ends[end - 1] };
+        positional[count++] = this.value;
         j = end;
       }
       if (j === close) break;
@@ -1134,7 +1133,7 @@ class DocumentScanner {
       if (data && data.ok && !(legacy && data.value.shape.length === 0)) return this.record(fromData(path, data.value, args.keywords), startOffset, endOffset);
       // Legacy constructors with sizes: torch.Tensor(2, 3).
       if (first && legacy) {
-        const dims = args.positional.map((a) => intOf(a.value));
+        const dims = args.positional.map((a) => intOf(a));
         if (dims.every((d): d is number => d !== undefined && d >= 0)) {
           const made = fromValue(path, { kind: 'number', value: 0, isInt: true }, args.keywords);
           const dtype = made.value.kind === 'tensor' ? made.value.dtype : 'torch.float32';
@@ -1142,7 +1141,7 @@ class DocumentScanner {
         }
       }
       if (!first) return this.noItem(UNKNOWN);
-      const made = fromValue(path, first.value, args.keywords);
+      const made = fromValue(path, first, args.keywords);
       if (made.value.kind === 'tensor') return this.record({ value: made.value, item: { kind: 'literal', form: path } }, startOffset, endOffset);
       return this.noItem(UNKNOWN);
     }
@@ -1156,7 +1155,7 @@ class DocumentScanner {
     if (callee.kind === 'layer') {
       const args = this.args(open, close, false);
       if (this.failedAt >= 0) return this.noItem(UNKNOWN);
-      const input = args.positional[0]?.value ?? UNKNOWN;
+      const input = args.positional[0] ?? UNKNOWN;
       const { value, layer } = applyLayer(callee.layer, input);
       const defining = this.items[callee.itemIndex];
       // The defining item keeps its first few applications (a layer called in a loop is called once per line).
@@ -1175,7 +1174,7 @@ class DocumentScanner {
     if (isLayerCall(path)) {
       const out = layerCall(path, pathText ?? path, args);
       // d2l's comp_conv2d(layer, X) applies the layer: its definition reports the application too.
-      const layerArg = args.positional[0]?.value;
+      const layerArg = args.positional[0];
       const report = out.item?.layer;
       if (layerArg?.kind === 'layer' && report?.inputShape && path.endsWith('comp_conv2d')) {
         const defining = this.items[layerArg.itemIndex];

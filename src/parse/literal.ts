@@ -178,8 +178,9 @@ class LiteralParser {
   ) {
     this.scanner = tokens ? createArrayScanner(text, tokens.arrays, tokens.index, end) : createScanner(text, start, end);
     // Shared with every parse, like FRAMES (a fresh pair per literal reserved 17 slots each at the first push).
-    DIMS.length = 0;
-    STACK.length = 0;
+    // Emptied by pop, not `length = 0`: that drops the backing store, and the first push made a new one.
+    while (DIMS.length > 0) DIMS.pop();
+    while (STACK.length > 0) STACK.pop();
     this.maxElements = limits.maxElements ?? DEFAULT_MAX_ELEMENTS;
     this.maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
   }

@@ -172,6 +172,8 @@ class DocumentScanner {
   private callItem = -1;
   /** The tensor data the last `args` call read as its first argument, if any. */
   private argsData: ReturnType<typeof parseNested> | undefined;
+  /** The targets `targets` read last (its result is the operator's token). */
+  private targetList: Target[] = [];
   /** Targets `assignmentOp` has read so far. */
   private targetCount = 0;
   /** Short token texts met so far, by hash (`tokText`). */
@@ -482,9 +484,10 @@ class DocumentScanner {
 
   /** A statement: an assignment (`X = …`, `a, b = …`, `X[…] = …`, `X += …`) or an expression. */
   private statement(i: number): number {
-    const targets = this.targets(i);
-    if (targets) {
-      const { list, end, op } = targets;
+    const end = this.targets(i);
+    if (end >= 0) {
+      const list = this.targetList;
+      const op = this.tokText(end);
       if (op === '=') {
         const rhsStart = end + 1;
         if (!this.startsExpression(rhsStart)) return rhsStart;
@@ -522,17 +525,18 @@ class DocumentScanner {
 
   /**
    * Assignment targets at `i`: `a`, `self.conv`, `a, b`, `X[:, 2:6]`, followed by `=` or an augmented
-   * operator. Undefined when the statement is not an assignment.
+   * operator: the operator's token, with the targets in `targetList`; -1 when the statement is not an assignment.
    */
-  private targets(i: number): { list: Target[]; end: number; op: string } | undefined {
+  private targets(i: number): number {
     // Most statements are not assignments: find that out before building anything.
     const end = this.assignmentOp(i, null);
-    if (end < 0) return undefined;
+    if (end < 0) return end;
     // Sized by the first pass (a list grown by push reserves 17 slots for the usual one target).
     const list: Target[] = new Array(this.targetCount);
     this.targetCount = 0;
     this.assignmentOp(i, list);
-    return { list, end, op: this.tokText(end) };
+    this.targetList = list;
+    return end;
   }
 
   /** Token index of the `=` (or augmented operator) after the targets at `i`, or -1; fills `list` when given. */

@@ -87,11 +87,14 @@ const KEYWORD_LIST = [
 /** Keyword codes stored per token (0: not a keyword), so the evaluator never slices text to compare. */
 const KW = new Map<string, number>(KEYWORD_LIST.map((k, i) => [k, i + 1]));
 const kw = (k: (typeof KEYWORD_LIST)[number]): number => KW.get(k) as number;
-/** Keywords by first letter and length: most names have no candidate, the rest are compared in place (no slice). */
-const KW_SHAPES = new Map<number, string[]>();
+/**
+ * Keywords by first letter (ASCII) and length, at `letter·16 + length`: most names have no candidate,
+ * the rest are compared in place (no slice). An array, not a Map: one lookup per name token.
+ */
+const KW_SHAPES: (string[] | undefined)[] = new Array(128 * 16).fill(undefined);
 for (const k of KEYWORD_LIST) {
   const shape = k.charCodeAt(0) * 16 + k.length;
-  KW_SHAPES.set(shape, [...(KW_SHAPES.get(shape) ?? []), k]);
+  KW_SHAPES[shape] = [...(KW_SHAPES[shape] ?? []), k];
 }
 const K_DEF = kw('def');
 const K_CLASS = kw('class');
@@ -258,7 +261,7 @@ class DocumentScanner {
         codes[i] = len === 1 ? a : len === 2 ? a * 256 + text.charCodeAt(starts[i] + 1) : 1;
       } else if (kinds[i] === TokenKind.Name && len >= 2 && len <= 8) {
         const a = text.charCodeAt(starts[i]);
-        const candidates = KW_SHAPES.get(a * 16 + len);
+        const candidates = a < 128 ? KW_SHAPES[a * 16 + len] : undefined;
         if (candidates) {
           for (const k of candidates) {
             if (text.startsWith(k, starts[i])) {

@@ -14,8 +14,8 @@ import {
   broadcastShapes, broadcastValues, reshapeTarget, unsqueezeShape, squeezeShape, stackShape, stackValues, catShape,
   matmulShape, transposeShape, permuteShape, reduceShape, flattenShape, SCALAR_SHAPE,
 } from './shapes';
-import { type LayerSpec, type LayerReport, type LayerOp, type ConvSize, moduleWeights, resolveInfo, quickConvSize } from './layers';
-import { LazyConvReport } from './lazyConvReport';
+import { type LayerSpec, type LayerReport, type LayerOp, moduleWeights, resolveInfo, quickConvSize } from './layers';
+import { LazyConvReport, withOnes } from './lazyConvReport';
 import type { Padding2d } from '../engine/convInfo';
 
 /** A call's argument: its value (a value itself, not an object around it: a call makes one per argument). */
@@ -253,17 +253,19 @@ export function sizeFromData(lit: NestedLiteral): CallOutcome {
 function shapeArgs(args: Args, from: number, keyword = 'size'): number[] | undefined {
   const kw = args.keywords.get(keyword) ?? args.keywords.get('shape');
   if (kw) return intTuple(kw) ?? (intOf(kw) !== undefined ? [intOf(kw) as number] : undefined);
-  const rest = args.positional.slice(from);
-  if (rest.length === 1) {
-    const t = intTuple(rest[0]);
+  const positional = args.positional;
+  const count = positional.length - from;
+  if (count === 1) {
+    const t = intTuple(positional[from]);
     if (t) return t;
   }
-  if (rest.length === 0) return undefined;
-  const out: number[] = [];
-  for (const a of rest) {
-    const n = intOf(a);
+  if (count <= 0) return undefined;
+  // Exact size, no slice of the arguments first: the tensor keeps this array as its shape.
+  const out: number[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const n = intOf(positional[from + i]);
     if (n === undefined) return undefined;
-    out.push(n);
+    out[i] = n;
   }
   return out;
 }
@@ -307,6 +309,11 @@ function constructorNames(path: string, torch: boolean, lib: string): Constructo
   return names;
 }
 
+/** A constructor's outcome: its tensor, or, when the shape is not known, the item saying so (a function, not a closure made per call). */
+function constructed(names: ConstructorNames, value: TensorValue | undefined): CallOutcome {
+  return value ? { value, item: names.made } : { value: UNKNOWN, item: names.unknownShape };
+}
+
 /** Constructors that take a shape; `undefined` when `path` is not one. */
 export function construct(path: string, args: Args): CallOutcome | undefined {
   const torch = path.startsWith('torch.');
@@ -317,36 +324,35 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
   const given = args.keywords.get('dtype');
   const explicit = given ? dtypeLabel(given, torch) : undefined;
   const floatDtype = explicit ?? (torch ? 'torch.float32' : 'float64');
-  const done = (value: TensorValue | undefined): CallOutcome => (value ? { value, item: names.made } : { value: UNKNOWN, item: names.unknownShape });
   switch (name) {
     case 'ones':
     case 'zeros':
     case 'empty': {
       const shape = shapeArgs(args, 0, torch ? 'size' : 'shape');
-      if (!validShape(shape)) return done(undefined);
-      return done(name === 'empty' ? tensorValue(shape, floatDtype) : filled(shape, floatDtype, name === 'ones' ? 1 : 0));
+      if (!validShape(shape)) return constructed(names, undefined);
+      return constructed(names, name === 'empty' ? tensorValue(shape, floatDtype) : filled(shape, floatDtype, name === 'ones' ? 1 : 0));
     }
     case 'rand':
     case 'randn':
     case 'random.rand':
     case 'random.randn': {
       const shape = shapeArgs(args, 0);
-      if (!validShape(shape)) return done(undefined);
-      return done(tensorValue(shape, floatDtype));
+      if (!validShape(shape)) return constructed(names, undefined);
+      return constructed(names, tensorValue(shape, floatDtype));
     }
     case 'full': {
       const shape = args.keywords.get('size') ? shapeArgs(args, 99) : args.positional[0] ? intTuple(args.positional[0]) : undefined;
       const fill = numberArg(args, 1, 'fill_value');
-      if (!validShape(shape)) return done(undefined);
+      if (!validShape(shape)) return constructed(names, undefined);
       const dtype = explicit ?? (fill && fill.isInt ? (torch ? 'torch.int64' : 'int64') : floatDtype);
-      return done(fill ? filled(shape, dtype, fill.value) : tensorValue(shape, dtype));
+      return constructed(names, fill ? filled(shape, dtype, fill.value) : tensorValue(shape, dtype));
     }
     case 'eye': {
       const n = intOf(args.positional[0] ?? args.keywords.get('n') ?? args.keywords.get('N'));
       const mArg = args.positional[1] ?? args.keywords.get('m') ?? args.keywords.get('M');
       const m = mArg && mArg.kind !== 'none' ? intOf(mArg) : n;
-      if (n === undefined || m === undefined || n < 0 || m < 0) return done(undefined);
-      return done(tensorValue([n, m], floatDtype, () => {
+      if (n === undefined || m === undefined || n < 0 || m < 0) return constructed(names, undefined);
+      return constructed(names, tensorValue([n, m], floatDtype, () => {
         const v = new Float64Array(n * m);
         for (let i = 0; i < Math.min(n, m); i++) v[i * m + i] = 1;
         return v;
@@ -356,18 +362,18 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
       const nums = args.positional.map((a) => (a.kind === 'number' ? a : undefined));
       if (nums.length === 0 || nums.some((x) => !x)) {
         const end = numberArg(args, 99, 'end');
-        if (!end) return done(undefined);
+        if (!end) return constructed(names, undefined);
         nums.splice(0, nums.length, end);
       }
       const [a, b, c] = nums as NumberValue[];
       const start = b ? a.value : 0;
       const end = b ? b.value : a.value;
       const step = c ? c.value : (numberArg(args, 99, 'step')?.value ?? 1);
-      if (step === 0 || !Number.isFinite(start) || !Number.isFinite(end)) return done(undefined);
+      if (step === 0 || !Number.isFinite(start) || !Number.isFinite(end)) return constructed(names, undefined);
       const length = Math.max(0, Math.ceil((end - start) / step));
       const allInt = nums.every((x) => x?.isInt) && Number.isInteger(step);
       const dtype = explicit ?? (allInt ? (torch ? 'torch.int64' : 'int64') : floatDtype);
-      return done(tensorValue([length], dtype, () => {
+      return constructed(names, tensorValue([length], dtype, () => {
         const v = new Float64Array(length);
         for (let i = 0; i < length; i++) v[i] = start + i * step;
         return v;
@@ -377,8 +383,8 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
       const s = numberArg(args, 0, 'start');
       const e = numberArg(args, 1, 'end');
       const steps = intOf(args.positional[2] ?? args.keywords.get('steps') ?? args.keywords.get('num')) ?? (torch ? undefined : 50);
-      if (!s || !e || steps === undefined || steps < 0) return done(undefined);
-      return done(tensorValue([steps], floatDtype, () => {
+      if (!s || !e || steps === undefined || steps < 0) return constructed(names, undefined);
+      return constructed(names, tensorValue([steps], floatDtype, () => {
         const v = new Float64Array(steps);
         for (let i = 0; i < steps; i++) v[i] = steps === 1 ? s.value : s.value + ((e.value - s.value) * i) / (steps - 1);
         return v;
@@ -388,22 +394,22 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
     case 'random.normal': {
       // torch.normal(mean, std, size) with numbers; with tensors the shape is theirs.
       const size = torch ? shapeArgs(args, 2) : shapeArgs(args, 2, 'size');
-      if (validShape(size)) return done(tensorValue(size, floatDtype));
+      if (validShape(size)) return constructed(names, tensorValue(size, floatDtype));
       const mean = args.positional[0];
       const std = args.positional[1];
       if (mean?.kind === 'tensor' && std?.kind === 'tensor') {
         const shape = broadcastShapes(mean.shape, std.shape);
-        return done(shape && tensorValue(shape, mean.dtype));
+        return constructed(names, shape && tensorValue(shape, mean.dtype));
       }
-      if (mean?.kind === 'tensor') return done(tensorValue(mean.shape, mean.dtype));
-      if (std?.kind === 'tensor') return done(tensorValue(std.shape, std.dtype));
-      return done(undefined);
+      if (mean?.kind === 'tensor') return constructed(names, tensorValue(mean.shape, mean.dtype));
+      if (std?.kind === 'tensor') return constructed(names, tensorValue(std.shape, std.dtype));
+      return constructed(names, undefined);
     }
     case 'randint':
     case 'random.randint': {
       const size = shapeArgs(args, torch ? (args.positional.length >= 3 ? 2 : 1) : 2);
-      if (!validShape(size)) return done(undefined);
-      return done(tensorValue(size, explicit ?? (torch ? 'torch.int64' : 'int64')));
+      if (!validShape(size)) return constructed(names, undefined);
+      return constructed(names, tensorValue(size, explicit ?? (torch ? 'torch.int64' : 'int64')));
     }
     case 'zeros_like':
     case 'ones_like':
@@ -412,14 +418,14 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
     case 'randn_like':
     case 'full_like': {
       const x = args.positional[0];
-      if (x?.kind !== 'tensor') return done(undefined);
+      if (x?.kind !== 'tensor') return constructed(names, undefined);
       const dtype = explicit ?? x.dtype;
-      if (name === 'zeros_like' || name === 'ones_like') return done(filled(x.shape, dtype, name === 'ones_like' ? 1 : 0));
+      if (name === 'zeros_like' || name === 'ones_like') return constructed(names, filled(x.shape, dtype, name === 'ones_like' ? 1 : 0));
       if (name === 'full_like') {
         const fill = numberArg(args, 1, 'fill_value');
-        return done(fill ? filled(x.shape, dtype, fill.value) : tensorValue(x.shape, dtype));
+        return constructed(names, fill ? filled(x.shape, dtype, fill.value) : tensorValue(x.shape, dtype));
       }
-      return done(tensorValue(x.shape, dtype));
+      return constructed(names, tensorValue(x.shape, dtype));
     }
     default:
       return undefined;
@@ -1089,46 +1095,68 @@ export function applyLayer(spec: LayerSpec, input: Value): { value: Value; layer
 }
 
 /** The seeds' helpers, with d2l's semantics: corr2d on H×W, multi-in on C×H×W with C×kH×kW … */
+/** `name: expected … of n dimensions` when `t` has another rank. */
+function rankProblem(name: string, t: TensorValue, n: number, what: string): string | undefined {
+  return t.shape.length !== n ? `${name}: expected ${what} of ${n} dimensions, but got ${shapeText(t.shape)}` : undefined;
+}
+
+/** What is wrong with d2l's corr2d helper `name`'s operands, if anything. */
+function corrProblem(name: string, x: TensorValue, k: TensorValue): string | undefined {
+  switch (name) {
+    case 'corr2d':
+      return rankProblem(name, x, 2, 'an input (H, W)') ?? rankProblem(name, k, 2, 'a kernel (kH, kW)');
+    case 'corr2d_multi_in':
+      return rankProblem(name, x, 3, 'an input (C, H, W)') ?? rankProblem(name, k, 3, 'a kernel (C, kH, kW)') ??
+        (x.shape[0] !== k.shape[0] ? `${name}: the input has ${x.shape[0]} channels but the kernel has ${k.shape[0]}` : undefined);
+    default:
+      return rankProblem(name, x, 3, 'an input (C, H, W)') ?? rankProblem(name, k, 4, 'a kernel (C_out, C_in, kH, kW)') ??
+        (x.shape[0] !== k.shape[1] ? `${name}: the input has ${x.shape[0]} channels but the kernel expects ${k.shape[1]}` : undefined) ??
+        (name === 'corr2d_multi_in_out_1x1' && (k.shape[2] !== 1 || k.shape[3] !== 1) ? `${name}: expected 1×1 kernels, but got ${k.shape[2]}×${k.shape[3]}` : undefined);
+  }
+}
+
+/**
+ * d2l's corr2d helper `name` on input `x` and kernel `k`: a conv2d over their shapes with
+ * `inputOnes` and `weightOnes` leading 1s (corr2d takes H×W, the multi-in kernel C×kH×kW).
+ * Module-level functions, not closures made per call: the scan reads one per few lines.
+ */
+function corr(name: string, callee: string, x: TensorValue | undefined, k: TensorValue | undefined, inputOnes: number, weightOnes: number): CallOutcome {
+  const spec: LayerSpec = { op: 'corr2d', style: 'helper', callee, stride: null, bias: false };
+  const weightShape = k ? k.shape : null;
+  if (!x || !k) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null } } };
+  const problem = corrProblem(name, x, k);
+  if (problem) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null, inputShape: x.shape, error: problem } } };
+  const input = withOnes(x.shape, inputOnes);
+  const weight = withOnes(k.shape, weightOnes);
+  const withChannels = name === 'corr2d_multi_in_out' || name === 'corr2d_multi_in_out_1x1';
+  const size = quickConvSize(spec, input, weight);
+  if (size) {
+    // As below, with the ConvInfo resolved on first read.
+    const out = withChannels ? [size.outChannels, size.outHeight, size.outWidth] : [size.outHeight, size.outWidth];
+    const layer: LayerReport = new LazyConvReport(spec, k.shape, null, null, x.shape, out, inputOnes, weightOnes);
+    return { value: tensorValue(out, x.dtype), item: { kind: 'layer', form: callee, layer } };
+  }
+  try {
+    const info = resolveInfo({ ...spec, op: 'conv2d' }, input, weight);
+    const out = withChannels ? [info.outChannels, info.outHeight, info.outWidth] : [info.outHeight, info.outWidth];
+    const layer: LayerReport = { spec, weightShape, biasShape: null, params: null, inputShape: x.shape, outputShape: out, info };
+    return { value: tensorValue(out, x.dtype), item: { kind: 'layer', form: callee, layer } };
+  } catch (err) {
+    return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null, inputShape: x.shape, error: `${name}: ${failure(err).replace(/^conv2d: /, '')}` } } };
+  }
+}
+
 function helper(name: string, callee: string, args: Args): CallOutcome {
   const x = tensorArg(args.positional[0]);
   const k = tensorArg(args.positional[1]);
-  const corr = (input: readonly number[] | undefined, weight: readonly number[] | undefined, check?: () => string | undefined): CallOutcome => {
-    const spec: LayerSpec = { op: 'corr2d', style: 'helper', callee, stride: null, bias: false };
-    const weightShape = k ? k.shape : null;
-    if (!x || !k || !input || !weight) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null } } };
-    const problem = check?.();
-    if (problem) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null, inputShape: x.shape, error: problem } } };
-    const sizeOf = (info: ConvSize): number[] => (name === 'corr2d_multi_in_out' || name === 'corr2d_multi_in_out_1x1' ? [info.outChannels, info.outHeight, info.outWidth] : [info.outHeight, info.outWidth]);
-    const size = quickConvSize(spec, input, weight);
-    if (size) {
-      // As below, with the ConvInfo resolved on first read.
-      const out = sizeOf(size);
-      const layer: LayerReport = new LazyConvReport(spec, k.shape, null, null, x.shape, out, input.length - x.shape.length, weight.length - k.shape.length);
-      return { value: tensorValue(out, x.dtype), item: { kind: 'layer', form: callee, layer } };
-    }
-    try {
-      const info = resolveInfo({ ...spec, op: 'conv2d' }, input, weight);
-      const out = sizeOf(info);
-      const layer: LayerReport = { spec, weightShape, biasShape: null, params: null, inputShape: x.shape, outputShape: out, info };
-      return { value: tensorValue(out, x.dtype), item: { kind: 'layer', form: callee, layer } };
-    } catch (err) {
-      return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null, inputShape: x.shape, error: `${name}: ${failure(err).replace(/^conv2d: /, '')}` } } };
-    }
-  };
-  const rank = (t: TensorValue | undefined, n: number, what: string): string | undefined =>
-    t && t.shape.length !== n ? `${name}: expected ${what} of ${n} dimensions, but got ${shapeText(t.shape)}` : undefined;
   switch (name) {
     case 'corr2d':
-      return corr(x && [1, 1, ...x.shape], k && [1, 1, ...k.shape], () => rank(x, 2, 'an input (H, W)') ?? rank(k, 2, 'a kernel (kH, kW)'));
+      return corr(name, callee, x, k, 2, 2);
     case 'corr2d_multi_in':
-      return corr(x?.shape, k && [1, ...k.shape], () =>
-        rank(x, 3, 'an input (C, H, W)') ?? rank(k, 3, 'a kernel (C, kH, kW)') ?? (x && k && x.shape[0] !== k.shape[0] ? `${name}: the input has ${x.shape[0]} channels but the kernel has ${k.shape[0]}` : undefined));
+      return corr(name, callee, x, k, 0, 1);
     case 'corr2d_multi_in_out':
     case 'corr2d_multi_in_out_1x1':
-      return corr(x?.shape, k?.shape, () =>
-        rank(x, 3, 'an input (C, H, W)') ?? rank(k, 4, 'a kernel (C_out, C_in, kH, kW)') ??
-        (x && k && x.shape[0] !== k.shape[1] ? `${name}: the input has ${x.shape[0]} channels but the kernel expects ${k.shape[1]}` : undefined) ??
-        (name === 'corr2d_multi_in_out_1x1' && k && (k.shape[2] !== 1 || k.shape[3] !== 1) ? `${name}: expected 1×1 kernels, but got ${k.shape[2]}×${k.shape[3]}` : undefined));
+      return corr(name, callee, x, k, 0, 0);
     case 'pool2d': {
       const size = args.positional[1] ? intTuple(args.positional[1]) : undefined;
       const spec: LayerSpec = { op: 'max_pool2d', style: 'helper', callee, kernelSize: size && size.length === 2 ? [size[0], size[1]] : undefined, stride: [1, 1], bias: false };

@@ -6,8 +6,12 @@ import type { ConvInfo } from '../engine/convInfo';
 import { resolveInfo, type LayerReport, type LayerSpec } from './layers';
 
 /** `shape` with `ones` leading 1s (the same array when none). */
-function lift(shape: readonly number[], ones: number): readonly number[] {
-  return ones === 0 ? shape : [...new Array<number>(ones).fill(1), ...shape];
+export function withOnes(shape: readonly number[], ones: number): readonly number[] {
+  if (ones === 0) return shape;
+  const out: number[] = new Array(ones + shape.length);
+  for (let i = 0; i < ones; i++) out[i] = 1;
+  for (let i = 0; i < shape.length; i++) out[ones + i] = shape[i];
+  return out;
 }
 
 /**
@@ -39,7 +43,7 @@ export class LazyConvReport implements LayerReport {
 
   get info(): ConvInfo {
     const spec: LayerSpec = this.spec.op === 'conv2d' ? this.spec : { ...this.spec, op: 'conv2d' };
-    return (this.#info ??= resolveInfo(spec, lift(this.inputShape, this.#inputLift), lift(this.weightShape, this.#weightLift)));
+    return (this.#info ??= resolveInfo(spec, withOnes(this.inputShape, this.#inputLift), withOnes(this.weightShape, this.#weightLift)));
   }
 
   /** The same report with another output shape (d2l's comp_conv2d drops the two leading axes). */

@@ -108,9 +108,7 @@ function wrapDim(dim: number, rank: number): number | undefined {
 export function unsqueezeShape(shape: readonly number[], dim: number): number[] | undefined {
   const d = wrapDim(dim, shape.length + 1);
   if (d === undefined) return undefined;
-  const out = [...shape];
-  out.splice(d, 0, 1);
-  return out;
+  return withAxis(shape, d, 1);
 }
 
 export function squeezeShape(shape: readonly number[], dim?: number): number[] | undefined {
@@ -128,8 +126,15 @@ export function stackShape(shapes: readonly (readonly number[])[], dim: number):
   if (shapes.some((s) => s.length !== first.length || s.some((v, i) => v !== first[i]))) return undefined;
   const d = wrapDim(dim, first.length + 1);
   if (d === undefined) return undefined;
-  const out = [...first];
-  out.splice(d, 0, shapes.length);
+  return withAxis(first, d, shapes.length);
+}
+
+/** `shape` with a new axis of `size` at `d`, as one exact-size array (a splice made a second array, the removed elements). */
+function withAxis(shape: readonly number[], d: number, size: number): number[] {
+  const out: number[] = new Array(shape.length + 1);
+  for (let i = 0; i < d; i++) out[i] = shape[i];
+  out[d] = size;
+  for (let i = d; i < shape.length; i++) out[i + 1] = shape[i];
   return out;
 }
 

@@ -22,7 +22,7 @@ import { indexShape, type IndexPart } from './shapes';
 import { tensorValue } from './values';
 import { findBareMatrices } from './bareMatrix';
 import { borrowTokenBuffers, returnTokenBuffers, type TokenBuffers } from './tokenBuffers';
-import { ScanItem, ScopeBinding, Application, applicationList, rebound } from './resultObjects';
+import { ScanItem, ScopeBinding, Application, ItemList, applicationList, rebound } from './resultObjects';
 
 export type { ItemKind } from './calls';
 
@@ -182,8 +182,8 @@ class DocumentScanner {
   /** Short token texts met so far, by hash (`tokText`). */
   private readonly interned: (string | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
   private readonly n: number;
-  /** `new Array`, not `[]`: see resultObjects.ts (a pretenured list would keep a dropped result's items alive). */
-  readonly items: Item[] = new Array<Item>();
+  /** In chunks, not one growing array: see ItemList (and resultObjects.ts). */
+  readonly items = new ItemList();
   private scope: Scope;
   private readonly lines: LineMap;
   private depth = 0;
@@ -382,8 +382,7 @@ class DocumentScanner {
 
   /** A new item (a ScanItem: see resultObjects.ts), added; its index. */
   private addItem(kind: ItemKind, start: number, end: number, name: string | null, form: string, tensor?: TensorValue, layer?: LayerReport, boundAt?: Binding, applications?: Application[]): number {
-    this.items.push(new ScanItem(kind, start, end, name, form, tensor, layer, boundAt, applications));
-    return this.items.length - 1;
+    return this.items.push(new ScanItem(kind, start, end, name, form, tensor, layer, boundAt, applications));
   }
 
   private nameItem(i: number, name: string, value: Value, binding: Binding | undefined, start = this.starts[i]): void {
@@ -394,14 +393,14 @@ class DocumentScanner {
       this.addItem('name', start, end, name, 'name', value, undefined, binding);
       return;
     }
-    const layerItem = this.items[value.itemIndex];
+    const layerItem = this.items.get(value.itemIndex);
     this.addItem('name', start, end, name, 'name', undefined, layerItem?.layer, binding, layerItem?.applications);
   }
 
   /** A literal that is one but a bad one: the item says why. */
   private addFailedLiteral(kind: ItemKind, start: number, end: number, form: string, error: ParseError): number {
     const index = this.addItem(kind, start, end, null, form);
-    const item = this.items[index];
+    const item = this.items.get(index);
     item.error = error.message;
     item.parseError = error;
     return index;
@@ -442,7 +441,7 @@ class DocumentScanner {
       if (i === start) i++;
     }
     returnTokenBuffers(this.buffers);
-    return { items: sortItems(this.items), globals: this.rootScope().vars, lines: this.lines };
+    return { items: sortItems(this.items.toArray()), globals: this.rootScope().vars, lines: this.lines };
   }
 
   private rootScope(): Scope {
@@ -587,7 +586,7 @@ class DocumentScanner {
     // The item the right-hand side is (exactly) gets the name.
     let itemIndex: number | undefined;
     for (let k = this.items.length - 1; k >= 0; k--) {
-      const it = this.items[k];
+      const it = this.items.get(k);
       if (it.start < rhsStart) break;
       if (it.start === rhsStart && it.end === rhsEnd && it.kind !== 'name') {
         itemIndex = k;
@@ -601,7 +600,7 @@ class DocumentScanner {
         if (b && b.value.kind === 'tensor') this.scope.vars.set(t.name, rebound(b, tensorValue(b.value.shape, b.value.dtype)));
         return;
       }
-      if (itemIndex !== undefined && list.length === 1) this.items[itemIndex].name = t.name;
+      if (itemIndex !== undefined && list.length === 1) this.items.get(itemIndex).name = t.name;
       const layerIndex = value.kind === 'layer' ? value.itemIndex : itemIndex;
       this.bind(t.name, value, this.starts[t.start], layerIndex);
       this.nameItem(t.end, t.name, value, this.lookup(t.name), this.starts[t.start]);
@@ -759,11 +758,11 @@ class DocumentScanner {
         this.nest--;
         if (this.failedAt >= 0) return this.parsed(UNKNOWN, -1);
         if (chainItem >= 0 && before.kind === 'method' && value.kind === 'tensor') {
-          const it = this.items[chainItem];
+          const it = this.items.get(chainItem);
           it.end = this.ends[close];
           it.tensor = value;
         } else {
-          chainItem = item >= 0 && this.items[item].kind === 'constructor' ? item : -1;
+          chainItem = item >= 0 && this.items.get(item).kind === 'constructor' ? item : -1;
         }
         j = close + 1;
         continue;
@@ -1104,7 +1103,7 @@ class DocumentScanner {
     const printedSize = o.item.kind === 'printed' && o.value.kind === 'seq' && o.value.form === 'size';
     const { kind, form } = o.item;
     const index = this.addItem(kind, startOffset, endOffset, null, form, tensor, layer);
-    const item = this.items[index];
+    const item = this.items.get(index);
     if (printedSize) item.size = intTuple(o.value);
     if (layer?.error) item.error = layer.error;
     if (o.item.error) item.error = o.item.error;
@@ -1164,14 +1163,14 @@ class DocumentScanner {
       if (this.failedAt >= 0) return this.noItem(UNKNOWN);
       const input = args.positional[0] ?? UNKNOWN;
       const { value, layer } = applyLayer(callee.layer, input);
-      const defining = this.items[callee.itemIndex];
+      const defining = this.items.get(callee.itemIndex);
       // The defining item keeps its first few applications (a layer called in a loop is called once per line).
       if (defining && layer.inputShape && (defining.applications?.length ?? 0) < MAX_APPLICATIONS) {
         this.addApplication(defining, new Application(startOffset, layer));
       }
       const form = this.applicationForm(this.text.slice(startOffset, this.starts[open]).trim());
       const index = this.addItem('layer', startOffset, endOffset, null, form, value.kind === 'tensor' ? value : undefined, layer);
-      if (layer.error) this.items[index].error = layer.error;
+      if (layer.error) this.items.get(index).error = layer.error;
       return this.withItem(value, index);
     }
     const args = this.args(open, close, false);
@@ -1184,7 +1183,7 @@ class DocumentScanner {
       const layerArg = args.positional[0];
       const report = out.item?.layer;
       if (layerArg?.kind === 'layer' && report?.inputShape && path.endsWith('comp_conv2d')) {
-        const defining = this.items[layerArg.itemIndex];
+        const defining = this.items.get(layerArg.itemIndex);
         if (defining && (defining.applications?.length ?? 0) < MAX_APPLICATIONS) this.addApplication(defining, new Application(startOffset, report));
       }
       return this.record(out, startOffset, endOffset);

@@ -99,27 +99,29 @@ export class ItemList {
 
   /** Adds `item`; its index. */
   push(item: Item): number {
-    const last = this.length & (CHUNK - 1) ? this.chunks[this.chunks.length - 1] : this.newChunk();
-    last.push(item);
+    const slot = this.length & (CHUNK - 1);
+    const last = slot !== 0 ? this.chunks[this.chunks.length - 1] : this.newChunk();
+    last[slot] = item;
     return this.length++;
   }
 
   /** The item at `index`; undefined past the end, as an array's index is (a layer bound in an earlier cell has another cell's index). */
   get(index: number): Item {
-    const chunk = this.chunks[index >> CHUNK_BITS] as Item[] | undefined;
-    return chunk?.[index & (CHUNK - 1)] as Item;
+    if (index < 0 || index >= this.length) return undefined as unknown as Item;
+    return this.chunks[index >> CHUNK_BITS][index & (CHUNK - 1)];
   }
 
   /** All the items, in one array of the exact size. */
   toArray(): Item[] {
     const out = new Array<Item>(this.length);
     let k = 0;
-    for (const chunk of this.chunks) for (let i = 0; i < chunk.length; i++) out[k++] = chunk[i];
+    for (const chunk of this.chunks) for (let i = 0; i < chunk.length && k < this.length; i++) out[k++] = chunk[i];
     return out;
   }
 
+  /** A chunk made at its full size (filled by index: grown by push, each made and dropped a dozen smaller ones first). */
   private newChunk(): Item[] {
-    const chunk = new Array<Item>();
+    const chunk = new Array<Item>(CHUNK);
     this.chunks.push(chunk);
     return chunk;
   }

@@ -20,11 +20,11 @@ export interface ShapeRow {
   name: string | null;
   shape: number[] | null;
   dtype?: string;
-  weightShape?: number[] | null;
-  biasShape?: number[] | null;
+  weightShape?: readonly number[] | null;
+  biasShape?: readonly number[] | null;
   params?: number | null;
-  inputShape?: number[];
-  outputShape?: number[];
+  inputShape?: readonly number[];
+  outputShape?: readonly number[];
   /** Multiply-adds of the whole call (the engine's cost model), and FLOPs = 2·MACs. */
   macs?: number;
   flops?: number;

@@ -14,6 +14,7 @@
 import { numberValue, type NestedLiteral } from './literal';
 import { literalTensor } from './values';
 import type { Item } from './document';
+import { ScanItem } from './resultObjects';
 
 /** A row of numbers: each number's value and [start, end), and the groups the wide gaps split it into. */
 interface Row {
@@ -118,7 +119,7 @@ function blockItem(rows: readonly Row[]): Item | null {
   const end = last.ends[last.ends.length - 1];
   const allInts = rows.every((r) => r.allInts);
   const literal: NestedLiteral = { shape, values, offsets, start, end, elementKind: allInts ? 'int' : 'float', spaceSeparated: true };
-  return { kind: 'printed', start, end, name: null, form: 'text matrix', tensor: literalTensor(literal, allInts ? 'int64' : 'float64') };
+  return new ScanItem('printed', start, end, null, 'text matrix', literalTensor(literal, allInts ? 'int64' : 'float64'));
 }
 
 /**

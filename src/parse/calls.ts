@@ -6,23 +6,20 @@
 import type { Tensor } from '../engine/tensor';
 import { EngineError } from '../engine/errors';
 import {
-  type Value, type RefValue, type TensorValue, type SeqValue, type NumberValue, UNKNOWN, NONE,
-  tensorValue, intTuple, intOf, seqOfInts, literalTensor, isBoolDtype, isIntegerDtype, engineDtype, numel,
+  type Value, type Values, type RefValue, type TensorValue, type SeqValue, type NumberValue, UNKNOWN, NONE,
+  tensorValue, intTuple, intOf, seqOfInts, literalTensor, isBoolDtype, isIntegerDtype, engineDtype, numel, knowable, valuesOf,
 } from './values';
 import type { NestedLiteral } from './literal';
 import {
   broadcastShapes, broadcastValues, reshapeTarget, unsqueezeShape, squeezeShape, stackShape, stackValues, catShape,
-  matmulShape, transposeShape, permuteShape, reduceShape, flattenShape,
+  matmulShape, transposeShape, permuteShape, reduceShape, flattenShape, SCALAR_SHAPE,
 } from './shapes';
-import { type LayerSpec, type LayerReport, type LayerOp, type ConvSize, moduleWeights, resolveInfo, quickConvSize } from './layers';
-import type { ConvInfo, Padding2d } from '../engine/convInfo';
+import { type LayerSpec, type LayerReport, type LayerOp, moduleWeights, resolveInfo, quickConvSize } from './layers';
+import { LazyConvReport, withOnes } from './lazyConvReport';
+import type { Padding2d } from '../engine/convInfo';
 
-export interface Arg {
-  readonly value: Value;
-  /** Source range of the argument. */
-  readonly start: number;
-  readonly end: number;
-}
+/** A call's argument: its value (a value itself, not an object around it: a call makes one per argument). */
+export type Arg = Value;
 
 export interface Args {
   readonly positional: readonly Arg[];
@@ -184,18 +181,38 @@ export function fromData(path: string, lit: NestedLiteral, keywords: ReadonlyMap
   const spec = DATA_CALLS[path];
   const torchFamily = path.startsWith('torch') || path === 'tensor';
   const given = keywords.get('dtype');
-  let dtype = given ? dtypeLabel(given.value, torchFamily) : undefined;
+  let dtype = given ? dtypeLabel(given, torchFamily) : undefined;
   let error: string | undefined;
-  if (given && !dtype) error = `unknown dtype ${JSON.stringify(given.value.kind === 'ref' ? given.value.path : given.value.kind)}`;
+  if (given && !dtype) error = `unknown dtype ${JSON.stringify(given.kind === 'ref' ? given.path : given.kind)}`;
   dtype ??= spec.fixed ?? spec[lit.elementKind];
   let shape = lit.shape;
   // PyTorch prints an empty tensor with its size: tensor([], size=(0, 3)).
   const size = keywords.get('size');
-  const sizeShape = size && intTuple(size.value);
+  const sizeShape = size && intTuple(size);
   if (spec.printed && sizeShape && lit.values.length === 0 && numel(sizeShape) === 0) shape = sizeShape;
   const value = shape === lit.shape ? literalTensor(lit, dtype) : tensorValue(shape, dtype, new Float64Array(0), lit);
-  const form = spec.printed ? `${path}(…)` : path;
-  return { value, item: { kind: spec.printed || lit.spaceSeparated ? 'printed' : 'literal', form, ...(error ? { error } : {}) } };
+  const kind = spec.printed || lit.spaceSeparated ? 'printed' : 'literal';
+  return { value, item: error ? { kind, form: dataForm(path, spec.printed), error } : dataItem(path, kind, spec.printed) };
+}
+
+/** By path: DATA_CALLS has a fixed set of paths. */
+const DATA_ITEMS = new Map<string, CallItem>();
+const PRINTED_ITEMS = new Map<string, CallItem>();
+
+/** The form a data call's item shows: the path, or `tensor(…)` for PyTorch's printed form. */
+function dataForm(path: string, printed: boolean | undefined): string {
+  return printed ? `${path}(…)` : path;
+}
+
+/** A data call's item when it has no error: one per path and kind, not one per call (calls' items are never modified). */
+function dataItem(path: string, kind: 'printed' | 'literal', printed: boolean | undefined): CallItem {
+  const items = kind === 'printed' ? PRINTED_ITEMS : DATA_ITEMS;
+  let item = items.get(path);
+  if (item === undefined) {
+    item = { kind, form: dataForm(path, printed) };
+    items.set(path, item);
+  }
+  return item;
 }
 
 /** `torch.tensor(x)` where x is a value rather than written-out data. */
@@ -209,8 +226,8 @@ export function fromValue(path: string, v: Value, keywords: ReadonlyMap<string, 
   if (v.kind === 'tensor') {
     const torchFamily = path.startsWith('torch') || path === 'tensor';
     const given = keywords.get('dtype');
-    const dtype = (given && dtypeLabel(given.value, torchFamily)) ?? spec.fixed ?? retag(v.dtype, torchFamily);
-    return { value: tensorValue(v.shape, dtype, () => v.data?.data) };
+    const dtype = (given && dtypeLabel(given, torchFamily)) ?? spec.fixed ?? retag(v.dtype, torchFamily);
+    return { value: tensorValue(v.shape, dtype, valuesOf(v)) };
   }
   return { value: UNKNOWN };
 }
@@ -235,18 +252,20 @@ export function sizeFromData(lit: NestedLiteral): CallOutcome {
 /** The shape given to a constructor: `f(2, 3)`, `f((2, 3))`, `f([2, 3])`, `f(size=(2, 3))`, `f(X.shape)`. */
 function shapeArgs(args: Args, from: number, keyword = 'size'): number[] | undefined {
   const kw = args.keywords.get(keyword) ?? args.keywords.get('shape');
-  if (kw) return intTuple(kw.value) ?? (intOf(kw.value) !== undefined ? [intOf(kw.value) as number] : undefined);
-  const rest = args.positional.slice(from);
-  if (rest.length === 1) {
-    const t = intTuple(rest[0].value);
+  if (kw) return intTuple(kw) ?? (intOf(kw) !== undefined ? [intOf(kw) as number] : undefined);
+  const positional = args.positional;
+  const count = positional.length - from;
+  if (count === 1) {
+    const t = intTuple(positional[from]);
     if (t) return t;
   }
-  if (rest.length === 0) return undefined;
-  const out: number[] = [];
-  for (const a of rest) {
-    const n = intOf(a.value);
+  if (count <= 0) return undefined;
+  // Exact size, no slice of the arguments first: the tensor keeps this array as its shape.
+  const out: number[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const n = intOf(positional[from + i]);
     if (n === undefined) return undefined;
-    out.push(n);
+    out[i] = n;
   }
   return out;
 }
@@ -254,7 +273,7 @@ function shapeArgs(args: Args, from: number, keyword = 'size'): number[] | undef
 function numberArg(args: Args, index: number, keyword: string): NumberValue | undefined {
   const a = args.keywords.get(keyword) ?? args.positional[index];
   if (!a) return undefined;
-  if (a.value.kind === 'number') return a.value;
+  if (a.kind === 'number') return a;
   return undefined;
 }
 
@@ -263,7 +282,36 @@ function validShape(shape: readonly number[] | undefined): shape is number[] {
 }
 
 function filled(shape: readonly number[], dtype: string, fill: number): TensorValue {
-  return tensorValue(shape, dtype, () => new Float64Array(numel(shape)).fill(fill));
+  return tensorValue(shape, dtype, fill);
+}
+
+/** A constructor's name in its library (`ones`), and its items: made, or the shape not known. */
+interface ConstructorNames {
+  readonly name: string;
+  readonly made: CallItem;
+  readonly unknownShape: CallItem;
+}
+
+const CONSTRUCTORS = new Map<string, ConstructorNames>();
+
+/**
+ * Remembered by path: the name, the form (`torch.ones`, `np.zeros`) and the item each call reports
+ * are made once, not sliced and built again for every call (each item keeps its form).
+ */
+function constructorNames(path: string, torch: boolean, lib: string): ConstructorNames {
+  let names = path.length <= MEMO_KEY_LENGTH ? CONSTRUCTORS.get(path) : undefined;
+  if (names === undefined) {
+    const name = path.slice(lib.length + 1);
+    const form = (torch ? 'torch.' : 'np.') + name;
+    names = { name, made: { kind: 'constructor', form }, unknownShape: { kind: 'constructor', form, error: 'the shape is not known' } };
+    if (path.length <= MEMO_KEY_LENGTH) remember(CONSTRUCTORS, path, names);
+  }
+  return names;
+}
+
+/** A constructor's outcome: its tensor, or, when the shape is not known, the item saying so (a function, not a closure made per call). */
+function constructed(names: ConstructorNames, value: TensorValue | undefined): CallOutcome {
+  return value ? { value, item: names.made } : { value: UNKNOWN, item: names.unknownShape };
 }
 
 /** Constructors that take a shape; `undefined` when `path` is not one. */
@@ -271,62 +319,61 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
   const torch = path.startsWith('torch.');
   const lib = torch ? 'torch' : path.startsWith('numpy.') ? 'numpy' : undefined;
   if (!lib) return undefined;
-  const name = path.slice(lib.length + 1);
+  const names = constructorNames(path, torch, lib);
+  const name = names.name;
   const given = args.keywords.get('dtype');
-  const explicit = given ? dtypeLabel(given.value, torch) : undefined;
+  const explicit = given ? dtypeLabel(given, torch) : undefined;
   const floatDtype = explicit ?? (torch ? 'torch.float32' : 'float64');
-  const form = (torch ? 'torch.' : 'np.') + name;
-  const done = (value: TensorValue | undefined): CallOutcome => (value ? { value, item: { kind: 'constructor', form } } : { value: UNKNOWN, item: { kind: 'constructor', form, error: 'the shape is not known' } });
   switch (name) {
     case 'ones':
     case 'zeros':
     case 'empty': {
       const shape = shapeArgs(args, 0, torch ? 'size' : 'shape');
-      if (!validShape(shape)) return done(undefined);
-      return done(name === 'empty' ? tensorValue(shape, floatDtype) : filled(shape, floatDtype, name === 'ones' ? 1 : 0));
+      if (!validShape(shape)) return constructed(names, undefined);
+      return constructed(names, name === 'empty' ? tensorValue(shape, floatDtype) : filled(shape, floatDtype, name === 'ones' ? 1 : 0));
     }
     case 'rand':
     case 'randn':
     case 'random.rand':
     case 'random.randn': {
       const shape = shapeArgs(args, 0);
-      if (!validShape(shape)) return done(undefined);
-      return done(tensorValue(shape, floatDtype));
+      if (!validShape(shape)) return constructed(names, undefined);
+      return constructed(names, tensorValue(shape, floatDtype));
     }
     case 'full': {
-      const shape = args.keywords.get('size') ? shapeArgs(args, 99) : args.positional[0] ? intTuple(args.positional[0].value) : undefined;
+      const shape = args.keywords.get('size') ? shapeArgs(args, 99) : args.positional[0] ? intTuple(args.positional[0]) : undefined;
       const fill = numberArg(args, 1, 'fill_value');
-      if (!validShape(shape)) return done(undefined);
+      if (!validShape(shape)) return constructed(names, undefined);
       const dtype = explicit ?? (fill && fill.isInt ? (torch ? 'torch.int64' : 'int64') : floatDtype);
-      return done(fill ? filled(shape, dtype, fill.value) : tensorValue(shape, dtype));
+      return constructed(names, fill ? filled(shape, dtype, fill.value) : tensorValue(shape, dtype));
     }
     case 'eye': {
-      const n = intOf(args.positional[0]?.value ?? args.keywords.get('n')?.value ?? args.keywords.get('N')?.value);
-      const mArg = args.positional[1]?.value ?? args.keywords.get('m')?.value ?? args.keywords.get('M')?.value;
+      const n = intOf(args.positional[0] ?? args.keywords.get('n') ?? args.keywords.get('N'));
+      const mArg = args.positional[1] ?? args.keywords.get('m') ?? args.keywords.get('M');
       const m = mArg && mArg.kind !== 'none' ? intOf(mArg) : n;
-      if (n === undefined || m === undefined || n < 0 || m < 0) return done(undefined);
-      return done(tensorValue([n, m], floatDtype, () => {
+      if (n === undefined || m === undefined || n < 0 || m < 0) return constructed(names, undefined);
+      return constructed(names, tensorValue([n, m], floatDtype, () => {
         const v = new Float64Array(n * m);
         for (let i = 0; i < Math.min(n, m); i++) v[i * m + i] = 1;
         return v;
       }));
     }
     case 'arange': {
-      const nums = args.positional.map((a) => (a.value.kind === 'number' ? a.value : undefined));
+      const nums = args.positional.map((a) => (a.kind === 'number' ? a : undefined));
       if (nums.length === 0 || nums.some((x) => !x)) {
         const end = numberArg(args, 99, 'end');
-        if (!end) return done(undefined);
+        if (!end) return constructed(names, undefined);
         nums.splice(0, nums.length, end);
       }
       const [a, b, c] = nums as NumberValue[];
       const start = b ? a.value : 0;
       const end = b ? b.value : a.value;
       const step = c ? c.value : (numberArg(args, 99, 'step')?.value ?? 1);
-      if (step === 0 || !Number.isFinite(start) || !Number.isFinite(end)) return done(undefined);
+      if (step === 0 || !Number.isFinite(start) || !Number.isFinite(end)) return constructed(names, undefined);
       const length = Math.max(0, Math.ceil((end - start) / step));
       const allInt = nums.every((x) => x?.isInt) && Number.isInteger(step);
       const dtype = explicit ?? (allInt ? (torch ? 'torch.int64' : 'int64') : floatDtype);
-      return done(tensorValue([length], dtype, () => {
+      return constructed(names, tensorValue([length], dtype, () => {
         const v = new Float64Array(length);
         for (let i = 0; i < length; i++) v[i] = start + i * step;
         return v;
@@ -335,9 +382,9 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
     case 'linspace': {
       const s = numberArg(args, 0, 'start');
       const e = numberArg(args, 1, 'end');
-      const steps = intOf(args.positional[2]?.value ?? args.keywords.get('steps')?.value ?? args.keywords.get('num')?.value) ?? (torch ? undefined : 50);
-      if (!s || !e || steps === undefined || steps < 0) return done(undefined);
-      return done(tensorValue([steps], floatDtype, () => {
+      const steps = intOf(args.positional[2] ?? args.keywords.get('steps') ?? args.keywords.get('num')) ?? (torch ? undefined : 50);
+      if (!s || !e || steps === undefined || steps < 0) return constructed(names, undefined);
+      return constructed(names, tensorValue([steps], floatDtype, () => {
         const v = new Float64Array(steps);
         for (let i = 0; i < steps; i++) v[i] = steps === 1 ? s.value : s.value + ((e.value - s.value) * i) / (steps - 1);
         return v;
@@ -347,22 +394,22 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
     case 'random.normal': {
       // torch.normal(mean, std, size) with numbers; with tensors the shape is theirs.
       const size = torch ? shapeArgs(args, 2) : shapeArgs(args, 2, 'size');
-      if (validShape(size)) return done(tensorValue(size, floatDtype));
-      const mean = args.positional[0]?.value;
-      const std = args.positional[1]?.value;
+      if (validShape(size)) return constructed(names, tensorValue(size, floatDtype));
+      const mean = args.positional[0];
+      const std = args.positional[1];
       if (mean?.kind === 'tensor' && std?.kind === 'tensor') {
         const shape = broadcastShapes(mean.shape, std.shape);
-        return done(shape && tensorValue(shape, mean.dtype));
+        return constructed(names, shape && tensorValue(shape, mean.dtype));
       }
-      if (mean?.kind === 'tensor') return done(tensorValue(mean.shape, mean.dtype));
-      if (std?.kind === 'tensor') return done(tensorValue(std.shape, std.dtype));
-      return done(undefined);
+      if (mean?.kind === 'tensor') return constructed(names, tensorValue(mean.shape, mean.dtype));
+      if (std?.kind === 'tensor') return constructed(names, tensorValue(std.shape, std.dtype));
+      return constructed(names, undefined);
     }
     case 'randint':
     case 'random.randint': {
       const size = shapeArgs(args, torch ? (args.positional.length >= 3 ? 2 : 1) : 2);
-      if (!validShape(size)) return done(undefined);
-      return done(tensorValue(size, explicit ?? (torch ? 'torch.int64' : 'int64')));
+      if (!validShape(size)) return constructed(names, undefined);
+      return constructed(names, tensorValue(size, explicit ?? (torch ? 'torch.int64' : 'int64')));
     }
     case 'zeros_like':
     case 'ones_like':
@@ -370,15 +417,15 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
     case 'rand_like':
     case 'randn_like':
     case 'full_like': {
-      const x = args.positional[0]?.value;
-      if (x?.kind !== 'tensor') return done(undefined);
+      const x = args.positional[0];
+      if (x?.kind !== 'tensor') return constructed(names, undefined);
       const dtype = explicit ?? x.dtype;
-      if (name === 'zeros_like' || name === 'ones_like') return done(filled(x.shape, dtype, name === 'ones_like' ? 1 : 0));
+      if (name === 'zeros_like' || name === 'ones_like') return constructed(names, filled(x.shape, dtype, name === 'ones_like' ? 1 : 0));
       if (name === 'full_like') {
         const fill = numberArg(args, 1, 'fill_value');
-        return done(fill ? filled(x.shape, dtype, fill.value) : tensorValue(x.shape, dtype));
+        return constructed(names, fill ? filled(x.shape, dtype, fill.value) : tensorValue(x.shape, dtype));
       }
-      return done(tensorValue(x.shape, dtype));
+      return constructed(names, tensorValue(x.shape, dtype));
     }
     default:
       return undefined;
@@ -390,10 +437,12 @@ export function construct(path: string, args: Args): CallOutcome | undefined {
 
 function tensorsOf(v: Value): TensorValue[] | undefined {
   if (v.kind !== 'seq') return undefined;
-  const out: TensorValue[] = [];
-  for (const item of v.items) {
+  // Exact size, not `[]` and push: stack's values function keeps the list (see resultObjects.ts).
+  const out = new Array<TensorValue>(v.items.length);
+  for (let i = 0; i < out.length; i++) {
+    const item = v.items[i];
     if (item.kind !== 'tensor') return undefined;
-    out.push(item);
+    out[i] = item;
   }
   return out;
 }
@@ -401,16 +450,17 @@ function tensorsOf(v: Value): TensorValue[] | undefined {
 function dimArg(args: Args, index: number, fallback?: number): number | undefined {
   const a = args.keywords.get('dim') ?? args.keywords.get('axis') ?? args.positional[index];
   if (!a) return fallback;
-  return intOf(a.value);
+  return intOf(a);
 }
 
 function same(t: TensorValue, shape: readonly number[], dtype = t.dtype, keepValues = true): TensorValue {
-  return tensorValue(shape, dtype, keepValues && numel(shape) === numel(t.shape) ? () => t.data?.data : undefined);
+  return tensorValue(shape, dtype, keepValues && numel(shape) === numel(t.shape) ? valuesOf(t) : undefined);
 }
 
 function stack(parts: TensorValue[], dim: number): Value {
   const shape = stackShape(parts.map((p) => p.shape), dim);
   if (!shape) return UNKNOWN;
+  if (!parts.every(knowable)) return tensorValue(shape, parts[0].dtype);
   const d = dim < 0 ? dim + shape.length : dim;
   const values = (): Float64Array | undefined => {
     const datas = parts.map((p) => p.data);
@@ -421,12 +471,30 @@ function stack(parts: TensorValue[], dim: number): Value {
 
 const TENSOR_FUNCTION_PREFIXES = ['torch.nn.functional.', 'torch.', 'numpy.'];
 
+const FUNCTION_NAMES = new Map<string, string | null>();
+
+/** `torch.stack` → `stack` (null: not a tensor function's path), remembered: every call of a library name asks. */
+function tensorFunctionName(path: string): string | undefined {
+  let name = path.length <= MEMO_KEY_LENGTH ? FUNCTION_NAMES.get(path) : undefined;
+  if (name === undefined) {
+    let prefix: string | undefined;
+    for (const p of TENSOR_FUNCTION_PREFIXES) {
+      if (path.startsWith(p)) {
+        prefix = p;
+        break;
+      }
+    }
+    name = prefix === undefined ? null : path.slice(prefix.length);
+    if (path.length <= MEMO_KEY_LENGTH) remember(FUNCTION_NAMES, path, name);
+  }
+  return name ?? undefined;
+}
+
 /** Functions of the torch namespace (and a few NumPy ones) on tensors: `torch.stack`, `torch.matmul` … */
 export function tensorFunction(path: string, args: Args): Value | undefined {
-  const prefix = TENSOR_FUNCTION_PREFIXES.find((p) => path.startsWith(p));
-  if (!prefix) return undefined;
-  const name = path.slice(prefix.length);
-  const a0 = args.positional[0]?.value;
+  const name = tensorFunctionName(path);
+  if (name === undefined) return undefined;
+  const a0 = args.positional[0];
   switch (name) {
     case 'stack': {
       const parts = a0 && tensorsOf(a0);
@@ -445,7 +513,7 @@ export function tensorFunction(path: string, args: Args): Value | undefined {
     case 'mm':
     case 'bmm':
     case 'dot': {
-      const b = args.positional[1]?.value;
+      const b = args.positional[1];
       if (a0?.kind !== 'tensor' || b?.kind !== 'tensor') return UNKNOWN;
       const shape = matmulShape(a0.shape, b.shape);
       return shape ? tensorValue(shape, a0.dtype) : UNKNOWN;
@@ -459,7 +527,7 @@ export function tensorFunction(path: string, args: Args): Value | undefined {
     case 'square': case 'floor': case 'ceil': case 'round': case 'sign': case 'leaky_relu': case 'gelu': case 'softmax': case 'log_softmax':
       return a0?.kind === 'tensor' ? elementwise(a0, name) : UNKNOWN;
     case 'add': case 'sub': case 'mul': case 'div': case 'maximum': case 'minimum': case 'pow':
-      return a0 && args.positional[1] ? binary(({ add: '+', sub: '-', mul: '*', div: '/', maximum: 'max', minimum: 'min', pow: '**' } as Record<string, string>)[name], a0, args.positional[1].value) : UNKNOWN;
+      return a0 && args.positional[1] ? binary(({ add: '+', sub: '-', mul: '*', div: '/', maximum: 'max', minimum: 'min', pow: '**' } as Record<string, string>)[name], a0, args.positional[1]) : UNKNOWN;
     case 'reshape':
     case 'unsqueeze':
     case 'squeeze':
@@ -482,7 +550,7 @@ function elementwise(t: TensorValue, name: string): TensorValue {
   const f = fns[name];
   const integer = isIntegerDtype(t.dtype) || isBoolDtype(t.dtype);
   const dtype = integer && ['exp', 'log', 'sqrt', 'sigmoid', 'tanh', 'sin', 'cos', 'softmax', 'log_softmax', 'gelu'].includes(name) ? (t.dtype.startsWith('torch.') ? 'torch.float32' : 'float64') : t.dtype;
-  if (!f) return tensorValue(t.shape, dtype);
+  if (!f || !knowable(t)) return tensorValue(t.shape, dtype);
   return tensorValue(t.shape, dtype, () => {
     const d = t.data;
     return d ? Array.from(d.data, f) : undefined;
@@ -501,14 +569,14 @@ export function method(self: Value, name: string, args: Args): Value {
   const t = self;
   const ints = (): number[] | undefined => {
     if (args.positional.length === 1) {
-      const tuple = intTuple(args.positional[0].value);
+      const tuple = intTuple(args.positional[0]);
       if (tuple) return tuple;
     }
     const kw = args.keywords.get('shape') ?? args.keywords.get('size');
-    if (kw) return intTuple(kw.value);
+    if (kw) return intTuple(kw);
     const out: number[] = [];
     for (const a of args.positional) {
-      const n = intOf(a.value);
+      const n = intOf(a);
       if (n === undefined) return undefined;
       out.push(n);
     }
@@ -524,7 +592,7 @@ export function method(self: Value, name: string, args: Args): Value {
     case 'view_as':
     case 'reshape_as':
     case 'expand_as': {
-      const o = args.positional[0]?.value;
+      const o = args.positional[0];
       return o?.kind === 'tensor' ? shaped(name === 'expand_as' ? [...o.shape] : reshapeTarget(t.shape, o.shape), name !== 'expand_as') : UNKNOWN;
     }
     case 'unsqueeze': {
@@ -534,20 +602,20 @@ export function method(self: Value, name: string, args: Args): Value {
     case 'squeeze': {
       const a = args.keywords.get('dim') ?? args.positional[0];
       if (!a) return shaped(squeezeShape(t.shape));
-      const d = intOf(a.value);
+      const d = intOf(a);
       return shaped(d === undefined ? undefined : squeezeShape(t.shape, d));
     }
     case 'flatten': {
-      const s = dimArg(args, 0, 0) ?? intOf(args.keywords.get('start_dim')?.value);
-      const e = intOf(args.positional[1]?.value ?? args.keywords.get('end_dim')?.value) ?? -1;
+      const s = dimArg(args, 0, 0) ?? intOf(args.keywords.get('start_dim'));
+      const e = intOf(args.positional[1] ?? args.keywords.get('end_dim')) ?? -1;
       return shaped(s === undefined ? undefined : flattenShape(t.shape, s, e));
     }
     case 't':
       return t.shape.length <= 2 ? shaped([...t.shape].reverse(), t.shape.length < 2) : UNKNOWN;
     case 'transpose':
     case 'swapaxes': {
-      const a = intOf(args.positional[0]?.value);
-      const b = intOf(args.positional[1]?.value);
+      const a = intOf(args.positional[0]);
+      const b = intOf(args.positional[1]);
       return a === undefined || b === undefined ? UNKNOWN : shaped(transposeShape(t.shape, a, b), false);
     }
     case 'permute': {
@@ -557,47 +625,41 @@ export function method(self: Value, name: string, args: Args): Value {
     case 'float': case 'double': case 'half': case 'int': case 'long': case 'bool': case 'short': case 'byte': {
       const base = METHOD_DTYPES[name];
       const dtype = t.dtype.startsWith('torch.') ? `torch.${base}` : base;
-      return tensorValue(t.shape, dtype, () => t.data?.data);
+      return tensorValue(t.shape, dtype, valuesOf(t));
     }
     case 'to':
     case 'type':
     case 'astype': {
-      const target = args.keywords.get('dtype')?.value ?? args.positional.find((a) => a.value.kind === 'ref' || a.value.kind === 'string')?.value;
+      const target = args.keywords.get('dtype') ?? args.positional.find((a) => a.kind === 'ref' || a.kind === 'string');
       const dtype = target && dtypeLabel(target, t.dtype.startsWith('torch.'));
-      return dtype ? tensorValue(t.shape, dtype, () => t.data?.data) : t;
+      return dtype ? tensorValue(t.shape, dtype, valuesOf(t)) : t;
     }
     case 'detach': case 'clone': case 'contiguous': case 'cpu': case 'cuda': case 'numpy': case 'requires_grad_': case 'copy':
     case 'abs': case 'exp': case 'log': case 'sqrt': case 'relu': case 'sigmoid': case 'tanh': case 'neg': case 'sin': case 'cos': case 'square':
     case 'floor': case 'ceil': case 'round': case 'sign': case 'zero_':
       if (name === 'zero_') return filled(t.shape, t.dtype, 0);
       return ['detach', 'clone', 'contiguous', 'cpu', 'cuda', 'numpy', 'requires_grad_', 'copy'].includes(name)
-        ? name === 'numpy' ? tensorValue(t.shape, t.dtype.replace(/^torch\./, ''), () => t.data?.data) : t
+        ? name === 'numpy' ? tensorValue(t.shape, t.dtype.replace(/^torch\./, ''), valuesOf(t)) : t
         : elementwise(t, name);
     case 'sum': case 'mean': case 'prod': case 'std': case 'var': case 'max': case 'min': case 'norm': case 'amax': case 'amin': case 'all': case 'any': {
       const d = args.keywords.get('dim') ?? args.keywords.get('axis') ?? args.positional[0];
-      const dim = d ? intOf(d.value) : undefined;
+      const dim = d ? intOf(d) : undefined;
       if (d && dim === undefined) return UNKNOWN;
       const keep = args.keywords.get('keepdim') ?? args.keywords.get('keepdims');
-      const keepdim = !!keep && keep.value.kind === 'number' && keep.value.value !== 0;
+      const keepdim = !!keep && keep.kind === 'number' && keep.value !== 0;
       if ((name === 'max' || name === 'min') && dim !== undefined) return UNKNOWN; // returns (values, indices)
       const shape = reduceShape(t.shape, dim, keepdim);
       if (!shape) return UNKNOWN;
       const dtype = ['all', 'any'].includes(name) ? (t.dtype.startsWith('torch.') ? 'torch.bool' : 'bool') : ['mean', 'std', 'var', 'norm'].includes(name) && (isIntegerDtype(t.dtype) || isBoolDtype(t.dtype)) ? t.dtype : name === 'sum' && isBoolDtype(t.dtype) ? (t.dtype.startsWith('torch.') ? 'torch.int64' : 'int64') : t.dtype;
-      if (dim === undefined && !keepdim && numel(t.shape) > 0) {
-        return tensorValue([], dtype, () => {
-          const d = t.data;
-          const v = d ? reduceAll(d.data, name) : undefined;
-          return v === undefined ? undefined : [v];
-        });
-      }
+      if (dim === undefined && !keepdim && numel(t.shape) > 0) return tensorValue(SCALAR_SHAPE, dtype, reducedValues(t, name));
       return tensorValue(shape, dtype);
     }
     case 'item':
       return t.data && t.data.data.length === 1 ? { kind: 'number', value: t.data.data[0], isInt: isIntegerDtype(t.dtype) } : UNKNOWN;
     case 'size': {
       const d = args.positional[0] ?? args.keywords.get('dim');
-      if (!d) return seqOfInts([...t.shape], 'size');
-      const dim = intOf(d.value);
+      if (!d) return seqOfInts(t.shape, 'size');
+      const dim = intOf(d);
       const w = dim === undefined ? undefined : dim < 0 ? dim + t.shape.length : dim;
       return w !== undefined && w >= 0 && w < t.shape.length ? { kind: 'number', value: t.shape[w], isInt: true } : UNKNOWN;
     }
@@ -609,6 +671,16 @@ export function method(self: Value, name: string, args: Args): Value {
     default:
       return UNKNOWN;
   }
+}
+
+/** The one value of reducing all of `t` (a function of its own: a closure in `method` kept its arguments too). */
+function reducedValues(t: TensorValue, name: string): Values | undefined {
+  if (!knowable(t)) return undefined;
+  return () => {
+    const d = t.data;
+    const v = d ? reduceAll(d.data, name) : undefined;
+    return v === undefined ? undefined : [v];
+  };
 }
 
 function reduceAll(data: ArrayLike<number>, name: string): number | undefined {
@@ -642,7 +714,7 @@ export function attribute(self: Value, name: string): Value {
   if (self.kind === 'tensor') {
     switch (name) {
       case 'shape':
-        return seqOfInts([...self.shape], 'size');
+        return seqOfInts(self.shape, 'size');
       case 'T':
         return self.shape.length <= 2 ? same(self, [...self.shape].reverse(), self.dtype, self.shape.length < 2) : tensorValue([...self.shape].reverse(), self.dtype);
       case 'data':
@@ -714,8 +786,6 @@ function resultDtype(op: string, a: Value, b: Value, t: TensorValue): string {
   return t.dtype;
 }
 
-const SCALAR_SHAPE: readonly number[] = [];
-
 /** `a op b` for numbers, tuples and tensors (broadcasting); UNKNOWN when it cannot be known. */
 export function binary(op: string, a: Value, b: Value): Value {
   const f = OPS[op];
@@ -745,7 +815,8 @@ export function binary(op: string, a: Value, b: Value): Value {
   const shape = broadcastShapes(a.kind === 'tensor' ? a.shape : SCALAR_SHAPE, b.kind === 'tensor' ? b.shape : SCALAR_SHAPE);
   if (!shape) return UNKNOWN;
   const dtype = resultDtype(op, a, b, t);
-  if (!f) return tensorValue(shape, dtype);
+  // An operand with no values: neither has the result (and no closure keeps the operands).
+  if (!f || (a.kind === 'tensor' && !knowable(a)) || (b.kind === 'tensor' && !knowable(b))) return tensorValue(shape, dtype);
   return tensorValue(shape, dtype, () => {
     const x = a.kind === 'tensor' ? a.data : scalarTensor(a as NumberValue).data;
     const y = b.kind === 'tensor' ? b.data : scalarTensor(b as NumberValue).data;
@@ -758,6 +829,7 @@ export function unary(op: string, v: Value): Value {
   if (v.kind === 'number') return op === '-' ? { kind: 'number', value: -v.value, isInt: v.isInt } : op === '+' ? v : { kind: 'number', value: ~v.value, isInt: true };
   if (v.kind === 'tensor') {
     if (op === '+') return v;
+    if (!knowable(v)) return tensorValue(v.shape, v.dtype);
     return tensorValue(v.shape, v.dtype, () => {
       const d = v.data;
       return d ? Array.from(d.data, op === '-' ? (x) => -x : (x) => (isBoolDtype(v.dtype) ? 1 - x : ~x)) : undefined;
@@ -802,53 +874,94 @@ const POSITIONAL: Record<string, readonly string[]> = {
   'functional:avg_pool2d': ['input', 'kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad', 'divisor_override'],
 };
 
-/** Arguments by parameter name (positional ones mapped through PyTorch's order). */
-function named(args: Args, names: readonly string[]): Map<string, Value> {
-  const out = new Map<string, Value>();
-  args.positional.forEach((a, i) => {
-    if (i < names.length) out.set(names[i], a.value);
-  });
-  args.keywords.forEach((a, k) => out.set(k, a.value));
+/** The same lists by op (not by a key built as a fresh string per call). */
+const MODULE_PARAMETERS = byOp('module');
+const FUNCTIONAL_PARAMETERS = byOp('functional');
+
+function byOp(style: 'module' | 'functional'): Record<LayerOp, readonly string[]> {
+  const out = {} as Record<LayerOp, readonly string[]>;
+  for (const op of ['conv2d', 'conv_transpose2d', 'max_pool2d', 'avg_pool2d', 'corr2d'] as const) out[op] = POSITIONAL[`${style}:${op}`] ?? [];
   return out;
 }
 
-/** Reads a layer's arguments into a spec; `unknownArgument` names the first one that is not a literal value. */
-function layerSpec(op: LayerOp, style: 'module' | 'functional', callee: string, a: Map<string, Value>): LayerSpec {
-  let unknownArgument: string | undefined;
-  const note = (name: string): undefined => {
-    unknownArgument ??= name;
+/** Arguments by parameter name: a keyword, else the positional one at the name's place in PyTorch's order (looked up, not copied into a Map per call). */
+class NamedArgs {
+  constructor(
+    private readonly args: Args,
+    private readonly names: readonly string[],
+  ) {}
+
+  get(name: string): Value | undefined {
+    const keyword = this.args.keywords.get(name);
+    if (keyword) return keyword;
+    const i = this.names.indexOf(name);
+    return i >= 0 ? this.args.positional[i] : undefined;
+  }
+}
+
+function named(args: Args, names: readonly string[]): NamedArgs {
+  return new NamedArgs(args, names);
+}
+
+/** `(n, n)` pairs of small sizes, shared by every spec (specs are never modified): strides, kernels, dilations. */
+const SQUARE_PAIRS: readonly (readonly [number, number])[] = Array.from({ length: 16 }, (_, n) => [n, n] as const);
+
+function pair(h: number, w: number): readonly [number, number] {
+  return h === w && h >= 0 && h < SQUARE_PAIRS.length && Number.isInteger(h) ? SQUARE_PAIRS[h] : [h, w];
+}
+
+/**
+ * Reads a layer's arguments one by one, noting the first that is not a literal value (a class, not
+ * four closures over the arguments: the scan reads thousands of layers, and each closure was garbage).
+ */
+class ArgumentReader {
+  /** The first argument that is not a literal value (a name the scanner does not know). */
+  unknownArgument: string | undefined;
+  constructor(private readonly a: NamedArgs) {}
+
+  note(name: string): undefined {
+    this.unknownArgument ??= name;
     return undefined;
-  };
-  const size2 = (name: string): [number, number] | undefined => {
-    const v = a.get(name);
+  }
+
+  size2(name: string): readonly [number, number] | undefined {
+    const v = this.a.get(name);
     if (!v || v.kind === 'none') return undefined;
     const n = intOf(v);
-    if (n !== undefined) return [n, n];
+    if (n !== undefined) return pair(n, n);
     const t = intTuple(v);
-    if (t && t.length === 2) return [t[0], t[1]];
-    if (t && t.length === 1) return [t[0], t[0]];
-    return note(name);
-  };
-  const int = (name: string): number | undefined => {
-    const v = a.get(name);
+    if (t && t.length === 2) return pair(t[0], t[1]);
+    if (t && t.length === 1) return pair(t[0], t[0]);
+    return this.note(name);
+  }
+
+  int(name: string): number | undefined {
+    const v = this.a.get(name);
     if (!v) return undefined;
     const n = intOf(v);
-    return n === undefined ? note(name) : n;
-  };
-  const bool = (name: string): boolean | undefined => {
-    const v = a.get(name);
+    return n === undefined ? this.note(name) : n;
+  }
+
+  bool(name: string): boolean | undefined {
+    const v = this.a.get(name);
     if (!v) return undefined;
     if (v.kind === 'number') return v.value !== 0;
-    return note(name);
-  };
+    return this.note(name);
+  }
+}
+
+/** Reads a layer's arguments into a spec; `unknownArgument` names the first one that is not a literal value. */
+function layerSpec(op: LayerOp, style: 'module' | 'functional', callee: string, a: NamedArgs): LayerSpec {
+  const r = new ArgumentReader(a);
   let padding: Padding2d | undefined;
   const p = a.get('padding');
   if (p) {
-    if (p.kind === 'string' && (p.value === 'same' || p.value === 'valid')) padding = p.value;
+    // The constant, not the text's copy of it (the spec keeps it).
+    if (p.kind === 'string' && (p.value === 'same' || p.value === 'valid')) padding = p.value === 'same' ? 'same' : 'valid';
     else {
       const n = intOf(p);
       const t = intTuple(p);
-      padding = n !== undefined ? n : t && t.length === 2 ? [t[0], t[1]] : t && t.length === 4 ? [t[0], t[1], t[2], t[3]] : note('padding');
+      padding = n !== undefined ? n : t && t.length === 2 ? [t[0], t[1]] : t && t.length === 4 ? [t[0], t[1], t[2], t[3]] : r.note('padding');
     }
   }
   const stride = a.get('stride');
@@ -860,22 +973,23 @@ function layerSpec(op: LayerOp, style: 'module' | 'functional', callee: string, 
     op,
     style,
     callee,
-    inChannels: style === 'module' && op !== 'max_pool2d' && op !== 'avg_pool2d' ? int('in_channels') : undefined,
-    outChannels: style === 'module' && op !== 'max_pool2d' && op !== 'avg_pool2d' ? int('out_channels') : undefined,
-    kernelSize: op === 'max_pool2d' || op === 'avg_pool2d' || style === 'module' ? size2('kernel_size') : undefined,
-    stride: stride && stride.kind !== 'none' ? (size2('stride') ?? null) : null,
+    inChannels: style === 'module' && op !== 'max_pool2d' && op !== 'avg_pool2d' ? r.int('in_channels') : undefined,
+    outChannels: style === 'module' && op !== 'max_pool2d' && op !== 'avg_pool2d' ? r.int('out_channels') : undefined,
+    kernelSize: op === 'max_pool2d' || op === 'avg_pool2d' || style === 'module' ? r.size2('kernel_size') : undefined,
+    stride: stride && stride.kind !== 'none' ? (r.size2('stride') ?? null) : null,
     padding,
-    dilation: size2('dilation'),
-    outputPadding: size2('output_padding'),
-    groups: int('groups'),
-    bias: style === 'module' ? bool('bias') : biasValue ? biasValue.kind !== 'none' : false,
+    dilation: r.size2('dilation'),
+    outputPadding: r.size2('output_padding'),
+    groups: r.int('groups'),
+    bias: style === 'module' ? r.bool('bias') : biasValue ? biasValue.kind !== 'none' : false,
     paddingMode: mode,
-    ceilMode: bool('ceil_mode'),
-    countIncludePad: bool('count_include_pad'),
-    divisorOverride: divisor && divisor.kind !== 'none' ? intOf(divisor) ?? note('divisor_override') : null,
-    unknownArgument,
+    ceilMode: r.bool('ceil_mode'),
+    countIncludePad: r.bool('count_include_pad'),
+    divisorOverride: divisor && divisor.kind !== 'none' ? intOf(divisor) ?? r.note('divisor_override') : null,
+    unknownArgument: undefined,
   };
-  return spec;
+  // Read last: the fields above note the first argument they cannot read.
+  return r.unknownArgument === undefined ? spec : { ...spec, unknownArgument: r.unknownArgument };
 }
 
 function shapeText(shape: readonly number[]): string {
@@ -900,24 +1014,25 @@ function failure(err: unknown): string {
  */
 export function report(spec: LayerSpec, inputShape: readonly number[] | undefined, operandWeight?: readonly number[], operandBias?: readonly number[] | null): LayerReport {
   const fromModule = moduleWeights(spec);
-  const weightShape = operandWeight ? [...operandWeight] : fromModule.weightShape;
-  const biasShape = operandBias !== undefined ? (operandBias ? [...operandBias] : null) : fromModule.biasShape;
+  // Shapes are shared, not copied (they are never modified): the operands', the module's.
+  const weightShape = operandWeight ?? fromModule.weightShape;
+  const biasShape = operandBias !== undefined ? operandBias : fromModule.biasShape;
   const params = spec.style === 'module' ? fromModule.params : null;
   // Literal objects, not `{ ...base, … }`: a spread with extra keys is a slow runtime call, once per layer.
   if (spec.unknownArgument && spec.op !== 'corr2d') {
-    return inputShape ? { spec, weightShape, biasShape, params, inputShape: [...inputShape] } : { spec, weightShape, biasShape, params };
+    return inputShape ? { spec, weightShape, biasShape, params, inputShape } : { spec, weightShape, biasShape, params };
   }
   if (!inputShape) return { spec, weightShape, biasShape, params };
   const isPool = spec.op === 'max_pool2d' || spec.op === 'avg_pool2d';
   if (spec.op !== 'corr2d' && inputShape.length !== 3 && inputShape.length !== 4) {
     const what = isPool ? spec.op : spec.op === 'conv_transpose2d' ? 'conv_transpose2d' : 'conv2d';
-    return { spec, weightShape, biasShape, params, inputShape: [...inputShape], error: `${what}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, but got ${inputShape.length}-D ${shapeText(inputShape)}` };
+    return { spec, weightShape, biasShape, params, inputShape, error: `${what}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, but got ${inputShape.length}-D ${shapeText(inputShape)}` };
   }
   if (spec.op === 'conv2d' && weightShape) {
     const size = quickConvSize(spec, inputShape, weightShape);
     if (size && !(spec.style === 'module' && spec.inChannels !== undefined && size.inChannels !== spec.inChannels)) {
       // The same report as below, with the ConvInfo resolved on first read (hover, CLI).
-      return new LazyConvReport(spec, weightShape, biasShape, params, [...inputShape], outputShape(spec.op, inputShape, size), spec, inputShape, weightShape);
+      return new LazyConvReport(spec, weightShape, biasShape, params, inputShape, outputShape(spec.op, inputShape, size));
     }
   }
   try {
@@ -925,43 +1040,9 @@ export function report(spec: LayerSpec, inputShape: readonly number[] | undefine
     if (spec.style === 'module' && !isPool && spec.op === 'conv2d' && spec.inChannels !== undefined && info.inChannels !== spec.inChannels) {
       throw new EngineError('conv2d', `input has ${info.inChannels} channels but the layer expects ${spec.inChannels} (weight ${shapeText(weightShape ?? [])})`);
     }
-    return { spec, weightShape, biasShape, params, inputShape: [...inputShape], outputShape: outputShape(spec.op, inputShape, info), info };
+    return { spec, weightShape, biasShape, params, inputShape, outputShape: outputShape(spec.op, inputShape, info), info };
   } catch (err) {
-    return { spec, weightShape, biasShape, params, inputShape: [...inputShape], error: failure(err) };
-  }
-}
-
-/**
- * A resolved conv2d report whose ConvInfo is built on first read (hovers, the CLI): the scan makes
- * thousands of reports and a ConvInfo costs about 2 KB of garbage. A class, so the objects stay
- * small and fast; a getter in an object literal made every report a dictionary.
- */
-class LazyConvReport implements LayerReport {
-  // Private, so the own properties are exactly those of an eager report.
-  #info: ConvInfo | undefined;
-  readonly #spec: LayerSpec;
-  readonly #input: readonly number[];
-  readonly #weight: readonly number[];
-  constructor(
-    readonly spec: LayerSpec,
-    readonly weightShape: number[] | null,
-    readonly biasShape: number[] | null,
-    readonly params: number | null,
-    readonly inputShape: number[],
-    readonly outputShape: number[],
-    resolveSpec: LayerSpec,
-    resolveInput: readonly number[],
-    resolveWeight: readonly number[],
-  ) {
-    this.#spec = resolveSpec;
-    this.#input = resolveInput;
-    this.#weight = resolveWeight;
-  }
-  get info(): ConvInfo {
-    return (this.#info ??= resolveInfo(this.#spec, this.#input, this.#weight));
-  }
-  withOutput(outputShape: number[]): LazyConvReport {
-    return new LazyConvReport(this.spec, this.weightShape, this.biasShape, this.params, this.inputShape, outputShape, this.#spec, this.#input, this.#weight);
+    return { spec, weightShape, biasShape, params, inputShape, error: failure(err) };
   }
 }
 
@@ -982,13 +1063,13 @@ function tensorArg(v: Value | undefined): TensorValue | undefined {
 export function layerCall(path: string, callee: string, args: Args): CallOutcome {
   if (isLayerModule(path)) {
     const op = MODULES[path];
-    const spec = layerSpec(op, 'module', callee, named(args, POSITIONAL[`module:${op}`]));
+    const spec = layerSpec(op, 'module', callee, named(args, MODULE_PARAMETERS[op]));
     const layer = report(spec, undefined);
     return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer } };
   }
   const fop = FUNCTIONALS[path];
   if (fop) {
-    const a = named(args, POSITIONAL[`functional:${fop}`]);
+    const a = named(args, FUNCTIONAL_PARAMETERS[fop]);
     const spec = layerSpec(fop, 'functional', callee, a);
     const input = tensorArg(a.get('input'));
     const weight = tensorArg(a.get('weight'));
@@ -1014,62 +1095,84 @@ export function applyLayer(spec: LayerSpec, input: Value): { value: Value; layer
 }
 
 /** The seeds' helpers, with d2l's semantics: corr2d on H×W, multi-in on C×H×W with C×kH×kW … */
-function helper(name: string, callee: string, args: Args): CallOutcome {
-  const x = tensorArg(args.positional[0]?.value);
-  const k = tensorArg(args.positional[1]?.value);
-  const corr = (input: readonly number[] | undefined, weight: readonly number[] | undefined, check?: () => string | undefined): CallOutcome => {
-    const spec: LayerSpec = { op: 'corr2d', style: 'helper', callee, stride: null, bias: false };
-    const weightShape = k ? [...k.shape] : null;
-    if (!x || !k || !input || !weight) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null } } };
-    const problem = check?.();
-    if (problem) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null, inputShape: [...x.shape], error: problem } } };
-    const sizeOf = (info: ConvSize): number[] => (name === 'corr2d_multi_in_out' || name === 'corr2d_multi_in_out_1x1' ? [info.outChannels, info.outHeight, info.outWidth] : [info.outHeight, info.outWidth]);
-    const size = quickConvSize(spec, input, weight);
-    if (size) {
-      // As below, with the ConvInfo resolved on first read.
-      const out = sizeOf(size);
-      const layer: LayerReport = new LazyConvReport(spec, weightShape, null, null, [...x.shape], out, { ...spec, op: 'conv2d' }, input, weight);
-      return { value: tensorValue(out, x.dtype), item: { kind: 'layer', form: callee, layer } };
-    }
-    try {
-      const info = resolveInfo({ ...spec, op: 'conv2d' }, input, weight);
-      const out = sizeOf(info);
-      const layer: LayerReport = { spec, weightShape, biasShape: null, params: null, inputShape: [...x.shape], outputShape: out, info };
-      return { value: tensorValue(out, x.dtype), item: { kind: 'layer', form: callee, layer } };
-    } catch (err) {
-      return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null, inputShape: [...x.shape], error: `${name}: ${failure(err).replace(/^conv2d: /, '')}` } } };
-    }
-  };
-  const rank = (t: TensorValue | undefined, n: number, what: string): string | undefined =>
-    t && t.shape.length !== n ? `${name}: expected ${what} of ${n} dimensions, but got ${shapeText(t.shape)}` : undefined;
+/** `name: expected … of n dimensions` when `t` has another rank. */
+function rankProblem(name: string, t: TensorValue, n: number, what: string): string | undefined {
+  return t.shape.length !== n ? `${name}: expected ${what} of ${n} dimensions, but got ${shapeText(t.shape)}` : undefined;
+}
+
+/** What is wrong with d2l's corr2d helper `name`'s operands, if anything. */
+function corrProblem(name: string, x: TensorValue, k: TensorValue): string | undefined {
   switch (name) {
     case 'corr2d':
-      return corr(x && [1, 1, ...x.shape], k && [1, 1, ...k.shape], () => rank(x, 2, 'an input (H, W)') ?? rank(k, 2, 'a kernel (kH, kW)'));
+      return rankProblem(name, x, 2, 'an input (H, W)') ?? rankProblem(name, k, 2, 'a kernel (kH, kW)');
     case 'corr2d_multi_in':
-      return corr(x?.shape, k && [1, ...k.shape], () =>
-        rank(x, 3, 'an input (C, H, W)') ?? rank(k, 3, 'a kernel (C, kH, kW)') ?? (x && k && x.shape[0] !== k.shape[0] ? `${name}: the input has ${x.shape[0]} channels but the kernel has ${k.shape[0]}` : undefined));
+      return rankProblem(name, x, 3, 'an input (C, H, W)') ?? rankProblem(name, k, 3, 'a kernel (C, kH, kW)') ??
+        (x.shape[0] !== k.shape[0] ? `${name}: the input has ${x.shape[0]} channels but the kernel has ${k.shape[0]}` : undefined);
+    default:
+      return rankProblem(name, x, 3, 'an input (C, H, W)') ?? rankProblem(name, k, 4, 'a kernel (C_out, C_in, kH, kW)') ??
+        (x.shape[0] !== k.shape[1] ? `${name}: the input has ${x.shape[0]} channels but the kernel expects ${k.shape[1]}` : undefined) ??
+        (name === 'corr2d_multi_in_out_1x1' && (k.shape[2] !== 1 || k.shape[3] !== 1) ? `${name}: expected 1×1 kernels, but got ${k.shape[2]}×${k.shape[3]}` : undefined);
+  }
+}
+
+/**
+ * d2l's corr2d helper `name` on input `x` and kernel `k`: a conv2d over their shapes with
+ * `inputOnes` and `weightOnes` leading 1s (corr2d takes H×W, the multi-in kernel C×kH×kW).
+ * Module-level functions, not closures made per call: the scan reads one per few lines.
+ */
+function corr(name: string, callee: string, x: TensorValue | undefined, k: TensorValue | undefined, inputOnes: number, weightOnes: number): CallOutcome {
+  const spec: LayerSpec = { op: 'corr2d', style: 'helper', callee, stride: null, bias: false };
+  const weightShape = k ? k.shape : null;
+  if (!x || !k) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null } } };
+  const problem = corrProblem(name, x, k);
+  if (problem) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null, inputShape: x.shape, error: problem } } };
+  const input = withOnes(x.shape, inputOnes);
+  const weight = withOnes(k.shape, weightOnes);
+  const withChannels = name === 'corr2d_multi_in_out' || name === 'corr2d_multi_in_out_1x1';
+  const size = quickConvSize(spec, input, weight);
+  if (size) {
+    // As below, with the ConvInfo resolved on first read.
+    const out = withChannels ? [size.outChannels, size.outHeight, size.outWidth] : [size.outHeight, size.outWidth];
+    const layer: LayerReport = new LazyConvReport(spec, k.shape, null, null, x.shape, out, inputOnes, weightOnes);
+    return { value: tensorValue(out, x.dtype), item: { kind: 'layer', form: callee, layer } };
+  }
+  try {
+    const info = resolveInfo({ ...spec, op: 'conv2d' }, input, weight);
+    const out = withChannels ? [info.outChannels, info.outHeight, info.outWidth] : [info.outHeight, info.outWidth];
+    const layer: LayerReport = { spec, weightShape, biasShape: null, params: null, inputShape: x.shape, outputShape: out, info };
+    return { value: tensorValue(out, x.dtype), item: { kind: 'layer', form: callee, layer } };
+  } catch (err) {
+    return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec, weightShape, biasShape: null, params: null, inputShape: x.shape, error: `${name}: ${failure(err).replace(/^conv2d: /, '')}` } } };
+  }
+}
+
+function helper(name: string, callee: string, args: Args): CallOutcome {
+  const x = tensorArg(args.positional[0]);
+  const k = tensorArg(args.positional[1]);
+  switch (name) {
+    case 'corr2d':
+      return corr(name, callee, x, k, 2, 2);
+    case 'corr2d_multi_in':
+      return corr(name, callee, x, k, 0, 1);
     case 'corr2d_multi_in_out':
     case 'corr2d_multi_in_out_1x1':
-      return corr(x?.shape, k?.shape, () =>
-        rank(x, 3, 'an input (C, H, W)') ?? rank(k, 4, 'a kernel (C_out, C_in, kH, kW)') ??
-        (x && k && x.shape[0] !== k.shape[1] ? `${name}: the input has ${x.shape[0]} channels but the kernel expects ${k.shape[1]}` : undefined) ??
-        (name === 'corr2d_multi_in_out_1x1' && k && (k.shape[2] !== 1 || k.shape[3] !== 1) ? `${name}: expected 1×1 kernels, but got ${k.shape[2]}×${k.shape[3]}` : undefined));
+      return corr(name, callee, x, k, 0, 0);
     case 'pool2d': {
-      const size = args.positional[1] ? intTuple(args.positional[1].value) : undefined;
+      const size = args.positional[1] ? intTuple(args.positional[1]) : undefined;
       const spec: LayerSpec = { op: 'max_pool2d', style: 'helper', callee, kernelSize: size && size.length === 2 ? [size[0], size[1]] : undefined, stride: [1, 1], bias: false };
-      const modeArg = args.positional[2]?.value ?? args.keywords.get('mode')?.value;
+      const modeArg = args.positional[2] ?? args.keywords.get('mode');
       const op = modeArg?.kind === 'string' && modeArg.value === 'avg' ? 'avg_pool2d' : 'max_pool2d';
       const s = { ...spec, op } as LayerSpec;
       if (!x || !s.kernelSize) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec: s, weightShape: null, biasShape: null, params: 0 } } };
-      if (x.shape.length !== 2) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec: s, weightShape: null, biasShape: null, params: 0, inputShape: [...x.shape], error: `${name}: expected an input (H, W) of 2 dimensions, but got ${shapeText(x.shape)}` } } };
+      if (x.shape.length !== 2) return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec: s, weightShape: null, biasShape: null, params: 0, inputShape: x.shape, error: `${name}: expected an input (H, W) of 2 dimensions, but got ${shapeText(x.shape)}` } } };
       const layer = report(s, [1, ...x.shape]);
       const out = layer.outputShape ? layer.outputShape.slice(1) : undefined;
-      return { value: out ? tensorValue(out, x.dtype) : UNKNOWN, item: { kind: 'layer', form: callee, layer: { ...layer, inputShape: [...x.shape], ...(out ? { outputShape: out } : {}) } } };
+      return { value: out ? tensorValue(out, x.dtype) : UNKNOWN, item: { kind: 'layer', form: callee, layer: { ...layer, inputShape: x.shape, ...(out ? { outputShape: out } : {}) } } };
     }
     case 'comp_conv2d': {
       // d2l: X = X.reshape((1, 1) + X.shape); Y = conv2d(X); return Y.reshape(Y.shape[2:])
-      const l = args.positional[0]?.value;
-      const input = tensorArg(args.positional[1]?.value);
+      const l = args.positional[0];
+      const input = tensorArg(args.positional[1]);
       if (l?.kind !== 'layer') return { value: UNKNOWN, item: { kind: 'layer', form: callee, layer: { spec: { op: 'conv2d', style: 'helper', callee, stride: null }, weightShape: null, biasShape: null, params: null } } };
       const reshaped = input ? [1, 1, ...input.shape] : undefined;
       const layer = report(l.layer, reshaped);

@@ -21,6 +21,8 @@ import type { LayerReport } from './layers';
 import { indexShape, type IndexPart } from './shapes';
 import { tensorValue } from './values';
 import { findBareMatrices } from './bareMatrix';
+import { borrowTokenBuffers, returnTokenBuffers, type TokenBuffers } from './tokenBuffers';
+import { ScanItem, ScopeBinding, Application, ItemList, applicationList, rebound } from './resultObjects';
 
 export type { ItemKind } from './calls';
 
@@ -85,11 +87,14 @@ const KEYWORD_LIST = [
 /** Keyword codes stored per token (0: not a keyword), so the evaluator never slices text to compare. */
 const KW = new Map<string, number>(KEYWORD_LIST.map((k, i) => [k, i + 1]));
 const kw = (k: (typeof KEYWORD_LIST)[number]): number => KW.get(k) as number;
-/** Keywords by first letter and length: most names have no candidate, the rest are compared in place (no slice). */
-const KW_SHAPES = new Map<number, string[]>();
+/**
+ * Keywords by first letter (ASCII) and length, at `letter·16 + length`: most names have no candidate,
+ * the rest are compared in place (no slice). An array, not a Map: one lookup per name token.
+ */
+const KW_SHAPES: (string[] | undefined)[] = new Array(128 * 16).fill(undefined);
 for (const k of KEYWORD_LIST) {
   const shape = k.charCodeAt(0) * 16 + k.length;
-  KW_SHAPES.set(shape, [...(KW_SHAPES.get(shape) ?? []), k]);
+  KW_SHAPES[shape] = [...(KW_SHAPES[shape] ?? []), k];
 }
 const K_DEF = kw('def');
 const K_CLASS = kw('class');
@@ -107,13 +112,6 @@ const opCode = (op: string): number => (op === '...' ? 1 : op.length === 1 ? op.
 const OP_STARSTAR = opCode('**');
 const OP_ARROW = opCode('->');
 const OP_ELLIPSIS = 1;
-
-/** What a parse step returns when the expression does not parse (the scanner's `failedAt` says where). */
-interface Parsed {
-  readonly value: Value;
-  readonly end: number;
-}
-const FAILED: Parsed = { value: UNKNOWN, end: -1 };
 
 const MAX_EXPRESSION_DEPTH = 100;
 
@@ -169,12 +167,23 @@ class DocumentScanner {
   private readonly tokens: TokenArrays;
   /** Index of the matching bracket, or -1. */
   private readonly match: Int32Array;
+  /** Where the arrays above live: lent for this scan, handed back by `run`. */
+  private readonly buffers: TokenBuffers;
+  /** `conv(…)` by callee text: a layer applied in a loop is one form, not a new string per item. */
+  private readonly applicationForms = new Map<string, string>();
+  /** The item the last call reported (-1: none): `call` returns the value and leaves this (not a new object per call). */
+  private callItem = -1;
+  /** The tensor data the last `args` call read as its first argument, if any. */
+  private argsData: ReturnType<typeof parseNested> | undefined;
+  /** The targets `targets` read last (its result is the operator's token). */
+  private targetList: Target[] = [];
   /** Targets `assignmentOp` has read so far. */
   private targetCount = 0;
   /** Short token texts met so far, by hash (`tokText`). */
   private readonly interned: (string | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
   private readonly n: number;
-  readonly items: Item[] = [];
+  /** In chunks, not one growing array: see ItemList (and resultObjects.ts). */
+  readonly items = new ItemList();
   private scope: Scope;
   private readonly lines: LineMap;
   private depth = 0;
@@ -188,10 +197,23 @@ class DocumentScanner {
   /** Brackets the evaluator is inside; at 0 a line break ends the statement, as in Python. */
   private nest = 0;
 
-  /** Records a failure at token `at` and returns the FAILED result every caller passes up. */
-  private fail(at: number): Parsed {
+  /**
+   * The value of the expression parsed last. A parse step returns its end (the token after it, or
+   * -1 when it does not parse) and leaves its value here: a `{ value, end }` object per step was a
+   * sixth of the scan's garbage.
+   */
+  private value: Value = UNKNOWN;
+
+  /** Leaves `value` as the last expression's and returns `end`. */
+  private parsed(value: Value, end: number): number {
+    this.value = value;
+    return end;
+  }
+
+  /** Records a failure at token `at` and returns -1, the end every caller passes up (the value is unknown). */
+  private fail(at: number): number {
     if (this.failedAt < 0) this.failedAt = at;
-    return FAILED;
+    return this.parsed(UNKNOWN, -1);
   }
 
   constructor(
@@ -201,12 +223,8 @@ class DocumentScanner {
     this.lines = new LineMap(text);
     const scanner = createScanner(text);
     // About one token per three characters in code; grown when the guess is short.
-    let cap = Math.max(1024, Math.ceil(text.length / 3));
-    let kinds = new Uint8Array(cap);
-    let starts = new Uint32Array(cap);
-    let ends = new Uint32Array(cap);
-    let first = new Uint8Array(cap);
-    let space = new Uint8Array(cap);
+    let buffers = borrowTokenBuffers(Math.max(1024, Math.ceil(text.length / 3)));
+    let { kinds, starts, ends, first, space } = buffers;
     let n = 0;
     let pendingFirst = true;
     for (let k = scanner.scan(); k !== TokenKind.EOF; k = scanner.scan()) {
@@ -214,18 +232,9 @@ class DocumentScanner {
         pendingFirst ||= scanner.firstOnLine;
         continue;
       }
-      if (n === cap) {
-        cap *= 2;
-        const grow = <T extends Uint8Array | Uint32Array>(a: T, make: (c: number) => T): T => {
-          const b = make(cap);
-          b.set(a);
-          return b;
-        };
-        kinds = grow(kinds, (c) => new Uint8Array(c));
-        starts = grow(starts, (c) => new Uint32Array(c));
-        ends = grow(ends, (c) => new Uint32Array(c));
-        first = grow(first, (c) => new Uint8Array(c));
-        space = grow(space, (c) => new Uint8Array(c));
+      if (n === buffers.capacity) {
+        buffers = buffers.grown(n);
+        ({ kinds, starts, ends, first, space } = buffers);
       }
       kinds[n] = k;
       starts[n] = scanner.tokenOffset;
@@ -241,7 +250,10 @@ class DocumentScanner {
     this.first = first;
     this.space = space;
     this.n = n;
-    const codes = new Uint16Array(n);
+    this.buffers = buffers;
+    // Lent buffers hold the last scan's codes and matches: every entry used is written here.
+    const codes = buffers.codes;
+    codes.fill(0, 0, n);
     for (let i = 0; i < n; i++) {
       const len = ends[i] - starts[i];
       if (kinds[i] === TokenKind.Punct) {
@@ -249,7 +261,7 @@ class DocumentScanner {
         codes[i] = len === 1 ? a : len === 2 ? a * 256 + text.charCodeAt(starts[i] + 1) : 1;
       } else if (kinds[i] === TokenKind.Name && len >= 2 && len <= 8) {
         const a = text.charCodeAt(starts[i]);
-        const candidates = KW_SHAPES.get(a * 16 + len);
+        const candidates = a < 128 ? KW_SHAPES[a * 16 + len] : undefined;
         if (candidates) {
           for (const k of candidates) {
             if (text.startsWith(k, starts[i])) {
@@ -262,9 +274,9 @@ class DocumentScanner {
     }
     this.codes = codes;
     this.tokens = { kinds, starts, ends, first, space, count: n };
-    this.match = new Int32Array(n).fill(-1);
+    this.match = buffers.match.fill(-1, 0, n);
     // A typed stack with its own height: setting an array's length is a runtime call.
-    const stack = new Int32Array(n);
+    const stack = buffers.stack;
     let height = 0;
     for (let i = 0; i < n; i++) {
       if (kinds[i] !== TokenKind.Punct || ends[i] - starts[i] !== 1) continue;
@@ -362,38 +374,41 @@ class DocumentScanner {
   }
 
   private bind(name: string, value: Value, offset: number, item?: number): void {
-    const { line, column } = this.lines.position(offset);
-    // Each shape as one literal: keys added afterwards cost every binding a separate property array.
-    const segment = this.options.segment;
-    const binding: Binding =
-      item === undefined
-        ? segment === undefined ? { name, value, offset, line, column } : { name, value, offset, line, column, segment }
-        : segment === undefined ? { name, value, offset, line, column, item } : { name, value, offset, line, column, item, segment };
-    this.scope.vars.set(name, binding);
+    const line = this.lines.lineOf(offset);
+    this.scope.vars.set(name, new ScopeBinding(name, value, offset, line, this.lines.columnOf(offset, line), item, this.options.segment));
   }
 
   // ----- items -------------------------------------------------------------------------------
 
-  private addItem(item: Item): number {
-    this.items.push(item);
-    return this.items.length - 1;
+  /** A new item (a ScanItem: see resultObjects.ts), added; its index. */
+  private addItem(kind: ItemKind, start: number, end: number, name: string | null, form: string, tensor?: TensorValue, layer?: LayerReport, boundAt?: Binding, applications?: Application[]): number {
+    return this.items.push(new ScanItem(kind, start, end, name, form, tensor, layer, boundAt, applications));
   }
 
   private nameItem(i: number, name: string, value: Value, binding: Binding | undefined, start = this.starts[i]): void {
     if (value.kind !== 'tensor' && value.kind !== 'layer') return;
     const end = this.ends[i];
-    // The common shapes as whole literals (most items of a file are names): keys added afterwards
-    // cost each item a separate property array. `boundAt` is shared, not copied.
+    // `boundAt` is shared, not copied.
     if (value.kind === 'tensor') {
-      this.addItem(binding ? { kind: 'name', start, end, name, form: 'name', tensor: value, boundAt: binding } : { kind: 'name', start, end, name, form: 'name', tensor: value });
+      this.addItem('name', start, end, name, 'name', value, undefined, binding);
       return;
     }
-    const item: Item = { kind: 'name', start, end, name, form: 'name' };
-    const layerItem = this.items[value.itemIndex];
-    if (layerItem?.layer) item.layer = layerItem.layer;
-    if (layerItem?.applications) item.applications = layerItem.applications;
-    if (binding) item.boundAt = binding;
-    this.addItem(item);
+    const layerItem = this.items.get(value.itemIndex);
+    this.addItem('name', start, end, name, 'name', undefined, layerItem?.layer, binding, layerItem?.applications);
+  }
+
+  /** A literal that is one but a bad one: the item says why. */
+  private addFailedLiteral(kind: ItemKind, start: number, end: number, form: string, error: ParseError): number {
+    const index = this.addItem(kind, start, end, null, form);
+    const item = this.items.get(index);
+    item.error = error.message;
+    item.parseError = error;
+    return index;
+  }
+
+  private addApplication(defining: Item, application: Application): void {
+    if (defining.applications) defining.applications.push(application);
+    else defining.applications = applicationList(application);
   }
 
   // ----- statements --------------------------------------------------------------------------
@@ -419,13 +434,14 @@ class DocumentScanner {
       this.nest = 0;
       if (definition) i = this.definition(i);
       else if (statementStart) i = this.statement(i);
-      else i = this.expressionList(i).end;
+      else i = this.expressionList(i);
       if (this.failedAt >= 0) i = Math.max(this.failedAt, start + 1);
       this.depth = 0;
       statementStart = this.isPunct(i - 1, P.Semi);
       if (i === start) i++;
     }
-    return { items: sortItems(this.items), globals: this.rootScope().vars, lines: this.lines };
+    returnTokenBuffers(this.buffers);
+    return { items: sortItems(this.items.toArray()), globals: this.rootScope().vars, lines: this.lines };
   }
 
   private rootScope(): Scope {
@@ -439,13 +455,13 @@ class DocumentScanner {
     const isDef = this.isKw(i, K_DEF);
     const indent = this.indentOf(i);
     const nameTok = i + 1;
-    if (!this.isName(nameTok)) return this.fail(i + 1).end;
+    if (!this.isName(nameTok)) return this.fail(i + 1);
     const name = this.tokText(nameTok);
     let j = nameTok + 1;
     const params: string[] = [];
     if (this.isPunct(j, P.LParen)) {
       const close = this.match[j];
-      if (close < 0) return this.fail(j).end;
+      if (close < 0) return this.fail(j);
       if (isDef) {
         // Parameter names: a name right after `(` or `,` (or `*`, `**`).
         for (let k = j + 1; k < close; k++) {
@@ -462,20 +478,23 @@ class DocumentScanner {
     }
     this.bind(name, { kind: 'ref', path: name }, this.starts[nameTok]);
     const scope: Scope = { vars: new Map(), indent, parent: this.scope };
-    for (const p of params) scope.vars.set(p, { name: p, value: UNKNOWN, offset: this.starts[nameTok], ...this.lines.position(this.starts[nameTok]) });
+    const at = this.lines.position(this.starts[nameTok]);
+    for (const p of params) scope.vars.set(p, new ScopeBinding(p, UNKNOWN, this.starts[nameTok], at.line, at.column));
     this.scope = scope;
     return this.isPunct(j, P.Colon) ? j + 1 : j;
   }
 
   /** A statement: an assignment (`X = …`, `a, b = …`, `X[…] = …`, `X += …`) or an expression. */
   private statement(i: number): number {
-    const targets = this.targets(i);
-    if (targets) {
-      const { list, end, op } = targets;
+    const end = this.targets(i);
+    if (end >= 0) {
+      const list = this.targetList;
+      const op = this.tokText(end);
       if (op === '=') {
         const rhsStart = end + 1;
         if (!this.startsExpression(rhsStart)) return rhsStart;
-        const { value, end: rhsEnd } = this.expressionList(rhsStart);
+        const rhsEnd = this.expressionList(rhsStart);
+        const value = this.value;
         if (rhsEnd < 0) {
           // `X = <something unreadable>`: X no longer holds what it held.
           for (const t of list) if (!t.subscript) this.bind(t.name, UNKNOWN, this.starts[t.start]);
@@ -486,38 +505,40 @@ class DocumentScanner {
       }
       // Augmented or item assignment: the shape stays, the values are no longer known.
       if (!this.startsExpression(end + 1)) return end + 1;
-      const rhs = this.expressionList(end + 1);
-      if (rhs.end < 0) return rhs.end;
+      const rhsEnd = this.expressionList(end + 1);
+      if (rhsEnd < 0) return rhsEnd;
+      const rhs = this.value;
       for (const t of list) {
         const b = this.lookup(t.name);
         if (b && b.value.kind === 'tensor' && (t.subscript || op !== '=')) {
           const v = b.value;
           let next: Value = tensorValue(v.shape, v.dtype);
           if (!t.subscript) {
-            const r = binary(op.slice(0, -1), v, rhs.value);
+            const r = binary(op.slice(0, -1), v, rhs);
             next = r.kind === 'tensor' && r.shape.length === v.shape.length && r.shape.every((d, k) => d === v.shape[k]) ? r : tensorValue(v.shape, v.dtype);
           }
-          this.scope.vars.set(t.name, { ...b, value: next });
+          this.scope.vars.set(t.name, rebound(b, next));
         }
       }
-      return rhs.end;
+      return rhsEnd;
     }
-    return this.expressionList(i).end;
+    return this.expressionList(i);
   }
 
   /**
    * Assignment targets at `i`: `a`, `self.conv`, `a, b`, `X[:, 2:6]`, followed by `=` or an augmented
-   * operator. Undefined when the statement is not an assignment.
+   * operator: the operator's token, with the targets in `targetList`; -1 when the statement is not an assignment.
    */
-  private targets(i: number): { list: Target[]; end: number; op: string } | undefined {
+  private targets(i: number): number {
     // Most statements are not assignments: find that out before building anything.
     const end = this.assignmentOp(i, null);
-    if (end < 0) return undefined;
+    if (end < 0) return end;
     // Sized by the first pass (a list grown by push reserves 17 slots for the usual one target).
     const list: Target[] = new Array(this.targetCount);
     this.targetCount = 0;
     this.assignmentOp(i, list);
-    return { list, end, op: this.tokText(end) };
+    this.targetList = list;
+    return end;
   }
 
   /** Token index of the `=` (or augmented operator) after the targets at `i`, or -1; fills `list` when given. */
@@ -565,7 +586,7 @@ class DocumentScanner {
     // The item the right-hand side is (exactly) gets the name.
     let itemIndex: number | undefined;
     for (let k = this.items.length - 1; k >= 0; k--) {
-      const it = this.items[k];
+      const it = this.items.get(k);
       if (it.start < rhsStart) break;
       if (it.start === rhsStart && it.end === rhsEnd && it.kind !== 'name') {
         itemIndex = k;
@@ -576,10 +597,10 @@ class DocumentScanner {
       const t = list[0];
       if (t.subscript) {
         const b = this.lookup(t.name);
-        if (b && b.value.kind === 'tensor') this.scope.vars.set(t.name, { ...b, value: tensorValue(b.value.shape, b.value.dtype) });
+        if (b && b.value.kind === 'tensor') this.scope.vars.set(t.name, rebound(b, tensorValue(b.value.shape, b.value.dtype)));
         return;
       }
-      if (itemIndex !== undefined && list.length === 1) this.items[itemIndex].name = t.name;
+      if (itemIndex !== undefined && list.length === 1) this.items.get(itemIndex).name = t.name;
       const layerIndex = value.kind === 'layer' ? value.itemIndex : itemIndex;
       this.bind(t.name, value, this.starts[t.start], layerIndex);
       this.nameItem(t.end, t.name, value, this.lookup(t.name), this.starts[t.start]);
@@ -600,19 +621,19 @@ class DocumentScanner {
   // ----- expressions -------------------------------------------------------------------------
 
   /** `a, b, c` (a tuple when there is a comma) or a single expression. */
-  private expressionList(i: number): Parsed {
+  private expressionList(i: number): number {
     const first = this.expression(i);
-    if (first.end < 0 || !this.isPunct(first.end, P.Comma)) return first;
-    const items: Value[] = [first.value];
-    let j = first.end;
+    if (first < 0 || !this.isPunct(first, P.Comma)) return first;
+    const items: Value[] = [this.value];
+    let j = first;
     while (this.isPunct(j, P.Comma) && this.startsExpression(j + 1) && !this.lineBreakAt(j + 1)) {
       const next = this.expression(j + 1);
-      if (next.end < 0) return next;
-      items.push(next.value);
-      j = next.end;
+      if (next < 0) return next;
+      items.push(this.value);
+      j = next;
     }
     if (this.isPunct(j, P.Comma)) j++;
-    return { value: { kind: 'seq', items, form: 'tuple' }, end: j };
+    return this.parsed({ kind: 'seq', items, form: 'tuple' }, j);
   }
 
   /** A line break outside brackets: the statement ends before token `j`. */
@@ -630,33 +651,33 @@ class DocumentScanner {
   }
 
   /**
-   * One expression, or FAILED (with `failedAt` set) when it does not parse. The statement loop
+   * One expression: its end, or -1 (with `failedAt` set) when it does not parse. The statement loop
    * resets `depth` after each statement. An operator followed by something that cannot start an
    * operand ends the expression before the operator rather than failing.
    */
-  private expression(i: number): Parsed {
+  private expression(i: number): number {
     if (++this.depth > MAX_EXPRESSION_DEPTH || this.isKw(i, K_LAMBDA) || !this.startsExpression(i)) return this.fail(i);
     if (this.isKw(i, K_NOT)) {
-      const r = this.startsExpression(i + 1) ? this.expression(i + 1) : { value: UNKNOWN, end: i + 1 };
+      const end = this.startsExpression(i + 1) ? this.expression(i + 1) : i + 1;
       this.depth--;
-      return r.end < 0 ? r : { value: UNKNOWN, end: r.end };
+      return end < 0 ? end : this.parsed(UNKNOWN, end);
     }
-    let r = this.binary(i, 0);
+    let end = this.binary(i, 0);
     // `a if c else b`, `a and b`, `a or b`: the parts are looked at, the result is not known.
-    while (r.end >= 0 && !this.lineBreakAt(r.end) && (this.isKw(r.end, K_AND) || this.isKw(r.end, K_OR) || (this.isKw(r.end, K_IF) && this.hasElse(r.end))) && this.startsExpression(r.end + 1)) {
-      if (this.isKw(r.end, K_IF)) {
-        const cond = this.binary(r.end + 1, 0);
-        if (cond.end < 0) return cond;
-        if (!this.isKw(cond.end, K_ELSE) || !this.startsExpression(cond.end + 1)) return this.fail(cond.end);
-        const other = this.expression(cond.end + 1);
-        r = other.end < 0 ? other : { value: UNKNOWN, end: other.end };
+    while (end >= 0 && !this.lineBreakAt(end) && (this.isKw(end, K_AND) || this.isKw(end, K_OR) || (this.isKw(end, K_IF) && this.hasElse(end))) && this.startsExpression(end + 1)) {
+      if (this.isKw(end, K_IF)) {
+        const cond = this.binary(end + 1, 0);
+        if (cond < 0) return cond;
+        if (!this.isKw(cond, K_ELSE) || !this.startsExpression(cond + 1)) return this.fail(cond);
+        const other = this.expression(cond + 1);
+        end = other < 0 ? other : this.parsed(UNKNOWN, other);
       } else {
-        const other = this.binary(r.end + 1, 0);
-        r = other.end < 0 ? other : { value: UNKNOWN, end: other.end };
+        const other = this.binary(end + 1, 0);
+        end = other < 0 ? other : this.parsed(UNKNOWN, other);
       }
     }
     this.depth--;
-    return r;
+    return end;
   }
 
   /** `x if c else y` only when an `else` follows on the same logical line (a comprehension's `if` has none). */
@@ -671,52 +692,54 @@ class DocumentScanner {
     return false;
   }
 
-  private binary(i: number, minPrec: number): Parsed {
-    let left = this.unaryExpr(i);
+  private binary(i: number, minPrec: number): number {
+    let end = this.unaryExpr(i);
     for (;;) {
-      const j = left.end;
-      if (j < 0 || j >= this.n || this.lineBreakAt(j) || this.lineBreakAt(j + 1)) return left;
-      if (this.kinds[j] !== TokenKind.Punct) return left;
+      const j = end;
+      if (j < 0 || j >= this.n || this.lineBreakAt(j) || this.lineBreakAt(j + 1)) return end;
+      if (this.kinds[j] !== TokenKind.Punct) return end;
       const prec = BINARY_PRECEDENCE.get(this.codes[j]);
-      if (prec === undefined || prec < minPrec || !this.startsExpression(j + 1)) return left;
+      if (prec === undefined || prec < minPrec || !this.startsExpression(j + 1)) return end;
       const op = this.tokText(j);
+      const left = this.value;
       // `X[:, 2:6] = 0` handled as a statement; `<` in `grad_fn=<…>` is handled by the call.
       const right = this.binary(j + 1, prec + 1);
-      if (right.end < 0) return right;
-      left = { value: binary(op, left.value, right.value), end: right.end };
+      if (right < 0) return right;
+      end = this.parsed(binary(op, left, this.value), right);
     }
   }
 
-  private unaryExpr(i: number): Parsed {
+  private unaryExpr(i: number): number {
     if (i < this.n && this.kinds[i] === TokenKind.Punct) {
       const c = this.codes[i];
       if (c === 45 || c === 43 || c === 126) {
         const t = c === 45 ? '-' : c === 43 ? '+' : '~';
         if (++this.depth > MAX_EXPRESSION_DEPTH || !this.startsExpression(i + 1)) return this.fail(i + 1);
-        const r = this.unaryExpr(i + 1);
+        const end = this.unaryExpr(i + 1);
         this.depth--;
-        return r.end < 0 ? r : { value: unary(t, r.value), end: r.end };
+        return end < 0 ? end : this.parsed(unary(t, this.value), end);
       }
     }
     const base = this.postfix(i);
-    if (base.end >= 0 && !this.lineBreakAt(base.end) && this.isOp(base.end, OP_STARSTAR) && this.startsExpression(base.end + 1)) {
-      const exp = this.unaryExpr(base.end + 1);
-      return exp.end < 0 ? exp : { value: binary('**', base.value, exp.value), end: exp.end };
+    if (base >= 0 && !this.lineBreakAt(base) && this.isOp(base, OP_STARSTAR) && this.startsExpression(base + 1)) {
+      const baseValue = this.value;
+      const exp = this.unaryExpr(base + 1);
+      return exp < 0 ? exp : this.parsed(binary('**', baseValue, this.value), exp);
     }
     return base;
   }
 
   /** A primary followed by attribute, call and subscript postfixes. */
-  private postfix(i: number): Parsed {
+  private postfix(i: number): number {
     const startOffset = this.starts[i];
-    const first = this.primary(i);
-    if (first.end < 0) return first;
-    let { value, end: j } = first;
+    let j = this.primary(i);
+    if (j < 0) return j;
+    // In a local: the calls and subscripts below parse their own expressions into `this.value`.
+    let value = this.value;
     /** The constructor item this chain produced, which absorbs `.reshape(…)` / `.view(…)`. */
     let chainItem = -1;
     for (;;) {
-      // No postfix at all (most operands): the primary's result as it is, no new object.
-      if (this.lineBreakAt(j)) return value === first.value && j === first.end ? first : { value, end: j };
+      if (this.lineBreakAt(j)) return this.parsed(value, j);
       if (this.isPunct(j, P.Dot) && this.isName(j + 1)) {
         const name = this.tokText(j + 1);
         value = attribute(value, name);
@@ -726,20 +749,20 @@ class DocumentScanner {
       }
       if (this.isPunct(j, P.LParen)) {
         const close = this.match[j];
-        if (close < 0) return { value: UNKNOWN, end: j + 1 }; // unclosed: whatever follows is read on its own
+        if (close < 0) return this.parsed(UNKNOWN, j + 1); // unclosed: whatever follows is read on its own
         const before = value;
         this.nest++;
         // A library name's call is named as written (`F.conv2d`): the reference's path is that text.
-        const out = this.call(value, value.kind === 'ref' ? value.path : undefined, j, close, startOffset);
+        value = this.call(value, value.kind === 'ref' ? value.path : undefined, j, close, startOffset);
+        const item = this.callItem;
         this.nest--;
-        if (this.failedAt >= 0) return FAILED;
-        value = out.value;
+        if (this.failedAt >= 0) return this.parsed(UNKNOWN, -1);
         if (chainItem >= 0 && before.kind === 'method' && value.kind === 'tensor') {
-          const it = this.items[chainItem];
+          const it = this.items.get(chainItem);
           it.end = this.ends[close];
           it.tensor = value;
         } else {
-          chainItem = out.item !== undefined && this.items[out.item].kind === 'constructor' ? out.item : -1;
+          chainItem = item >= 0 && this.items.get(item).kind === 'constructor' ? item : -1;
         }
         j = close + 1;
         continue;
@@ -748,26 +771,26 @@ class DocumentScanner {
       // `x [0]` is still a subscript in Python; after a space and an unknown name it is more likely prose.
       if (this.isPunct(j, P.LBracket) && (!this.space[j] || (value.kind !== 'unknown' && value.kind !== 'ref') || notebookPrompt)) {
         const close = this.match[j];
-        if (close < 0) return { value: UNKNOWN, end: j + 1 };
+        if (close < 0) return this.parsed(UNKNOWN, j + 1);
         this.nest++;
         value = this.subscript(value, j + 1, close);
         this.nest--;
-        if (this.failedAt >= 0) return FAILED;
+        if (this.failedAt >= 0) return this.parsed(UNKNOWN, -1);
         chainItem = -1;
         j = close + 1;
         continue;
       }
-      return value === first.value && j === first.end ? first : { value, end: j };
+      return this.parsed(value, j);
     }
   }
 
-  private primary(i: number): Parsed {
+  private primary(i: number): number {
     if (i >= this.n) return this.fail(i);
     const kind = this.kinds[i];
     if (kind === TokenKind.Number) {
       const parsed = numberValue(this.text, this.starts[i], this.ends[i]);
-      if (!parsed) return { value: UNKNOWN, end: i + 1 };
-      return { value: parsed.isInt ? intValue(parsed.value) : { kind: 'number', value: parsed.value, isInt: false }, end: i + 1 };
+      if (!parsed) return this.parsed(UNKNOWN, i + 1);
+      return this.parsed(parsed.isInt ? intValue(parsed.value) : { kind: 'number', value: parsed.value, isInt: false }, i + 1);
     }
     if (kind === TokenKind.String) {
       let j = i;
@@ -776,18 +799,18 @@ class DocumentScanner {
         s += stringContent(this.tokText(j));
         j++;
       }
-      return { value: { kind: 'string', value: s }, end: j };
+      return this.parsed({ kind: 'string', value: s }, j);
     }
     if (kind === TokenKind.Name) {
       const name = this.tokText(i);
-      if (name === 'True' || name === 'False') return { value: { kind: 'number', value: name === 'True' ? 1 : 0, isInt: true }, end: i + 1 };
-      if (name === 'None') return { value: NONE, end: i + 1 };
+      if (name === 'True' || name === 'False') return this.parsed({ kind: 'number', value: name === 'True' ? 1 : 0, isInt: true }, i + 1);
+      if (name === 'None') return this.parsed(NONE, i + 1);
       if (this.codes[i] !== 0) return this.fail(i);
       const b = this.lookup(name);
-      if (!b) return { value: refValue(name), end: i + 1 };
+      if (!b) return this.parsed(refValue(name), i + 1);
       // The binding's copy of the name: the item keeps it, and the fresh slice can die young.
       this.nameItem(i, b.name === name ? b.name : name, b.value, b);
-      return { value: b.value, end: i + 1 };
+      return this.parsed(b.value, i + 1);
     }
     if (kind === TokenKind.Punct) {
       const c = this.text.charCodeAt(this.starts[i]);
@@ -795,45 +818,45 @@ class DocumentScanner {
       if (single && (c === P.LBracket || c === P.LParen)) return this.bracket(i);
       if (single && c === P.LBrace) {
         const close = this.match[i];
-        if (close < 0) return { value: UNKNOWN, end: i + 1 };
+        if (close < 0) return this.parsed(UNKNOWN, i + 1);
         this.nest++;
         this.elements(i + 1, close, true);
         this.nest--;
-        return this.failedAt >= 0 ? FAILED : { value: UNKNOWN, end: close + 1 };
+        return this.parsed(UNKNOWN, this.failedAt >= 0 ? -1 : close + 1);
       }
-      if (this.codes[i] === OP_ELLIPSIS) return { value: UNKNOWN, end: i + 1 };
+      if (this.codes[i] === OP_ELLIPSIS) return this.parsed(UNKNOWN, i + 1);
     }
     return this.fail(i);
   }
 
   /** `[…]` or `(…)`: a numeric literal when it is one, else a list, tuple, parenthesized expression or comprehension. */
-  private bracket(i: number): Parsed {
+  private bracket(i: number): number {
     const close = this.match[i];
-    if (close < 0) return { value: UNKNOWN, end: i + 1 };
+    if (close < 0) return this.parsed(UNKNOWN, i + 1);
     const isList = this.text.charCodeAt(this.starts[i]) === P.LBracket;
-    if (close === i + 1) return { value: { kind: 'seq', items: [], form: isList ? 'list' : 'tuple' }, end: close + 1 };
+    if (close === i + 1) return this.parsed({ kind: 'seq', items: [], form: isList ? 'list' : 'tuple' }, close + 1);
     const lit = this.literalAt(i, close);
     if (lit && lit.ok) {
       const v = lit.value;
-      if (v.shape.length === 0) return { value: { kind: 'number', value: v.values[0], isInt: v.elementKind !== 'float' }, end: close + 1 };
+      if (v.shape.length === 0) return this.parsed({ kind: 'number', value: v.values[0], isInt: v.elementKind !== 'float' }, close + 1);
       if (isList) {
         const dtype = v.spaceSeparated ? (v.elementKind === 'float' ? 'float64' : v.elementKind === 'bool' ? 'bool' : 'int64') : v.elementKind === 'float' ? 'float64' : v.elementKind === 'bool' ? 'bool' : 'int64';
-        this.addItem({ kind: v.spaceSeparated ? 'printed' : 'literal', start: v.start, end: v.end, name: null, form: v.spaceSeparated ? 'printed array' : 'list', tensor: literalTensor(v, dtype) });
+        this.addItem(v.spaceSeparated ? 'printed' : 'literal', v.start, v.end, null, v.spaceSeparated ? 'printed array' : 'list', literalTensor(v, dtype));
       }
-      return { value: { kind: 'array', literal: v, form: isList ? 'list' : 'tuple' }, end: close + 1 };
+      return this.parsed({ kind: 'array', literal: v, form: isList ? 'list' : 'tuple' }, close + 1);
     }
     if (lit && !lit.ok && isList && isStructural(lit.error)) {
-      this.addItem({ kind: 'literal', start: this.starts[i], end: this.ends[close], name: null, form: 'list', error: lit.error.message, parseError: lit.error });
-      return { value: UNKNOWN, end: close + 1 };
+      this.addFailedLiteral('literal', this.starts[i], this.ends[close], 'list', lit.error);
+      return this.parsed(UNKNOWN, close + 1);
     }
     // Not a numeric literal: the general forms.
     this.nest++;
     const { values, comprehension, commas } = this.elements(i + 1, close, false);
     this.nest--;
-    if (this.failedAt >= 0) return FAILED;
-    if (comprehension) return { value: UNKNOWN, end: close + 1 };
-    if (!isList && values.length === 1 && !commas) return { value: values[0], end: close + 1 };
-    return { value: { kind: 'seq', items: values, form: isList ? 'list' : 'tuple' }, end: close + 1 };
+    if (this.failedAt >= 0) return this.parsed(UNKNOWN, -1);
+    if (comprehension) return this.parsed(UNKNOWN, close + 1);
+    if (!isList && values.length === 1 && !commas) return this.parsed(values[0], close + 1);
+    return this.parsed({ kind: 'seq', items: values, form: isList ? 'list' : 'tuple' }, close + 1);
   }
 
   /** Parses the numeric literal between bracket tokens `open` and `close`, when it looks like one. */
@@ -871,12 +894,12 @@ class DocumentScanner {
     let commas = false;
     while (j < to) {
       if (this.isPunct(j, P.Star) || this.isOp(j, OP_STARSTAR)) j++;
-      const r = this.expression(j);
-      if (r.end < 0) break;
-      values.push(r.value);
-      j = r.end;
+      const end = this.expression(j);
+      if (end < 0) break;
+      values.push(this.value);
+      j = end;
       if (dict && this.isPunct(j, P.Colon)) {
-        j = this.expression(j + 1).end;
+        j = this.expression(j + 1);
         if (j < 0) break;
       }
       if (this.isKw(j, K_FOR) || this.isKw(j, K_ASYNC)) {
@@ -901,8 +924,8 @@ class DocumentScanner {
       let part: IndexPart | undefined;
       const bound = (k: number): { v: number | undefined; end: number; given: boolean } => {
         if (this.isPunct(k, P.Colon) || this.isPunct(k, P.Comma) || k >= to) return { v: undefined, end: k, given: false };
-        const r = this.expression(k);
-        return { v: intOf(r.value), end: r.end < 0 ? to : r.end, given: true };
+        const end = this.expression(k);
+        return { v: intOf(this.value), end: end < 0 ? to : end, given: true };
       };
       if (this.isName(j) && this.tokText(j) === 'None') {
         part = { kind: 'newaxis' };
@@ -961,8 +984,11 @@ class DocumentScanner {
 
   // ----- calls -------------------------------------------------------------------------------
 
-  /** Arguments between `(` at `open` and `)` at `close`; the first may be read as tensor data. */
-  private args(open: number, close: number, dataFirst: boolean): { args: Args; data?: ReturnType<typeof parseNested> } {
+  /**
+   * Arguments between `(` at `open` and `)` at `close`; the first may be read as tensor data, left
+   * in `argsData` (a field, not a result object per call).
+   */
+  private args(open: number, close: number, dataFirst: boolean): Args {
     // At most one positional argument per top-level comma, and one more: an array of that size
     // (trimmed at the end), not one grown by push (its first push reserves 17 slots).
     let most = 1;
@@ -978,25 +1004,24 @@ class DocumentScanner {
     let data: ReturnType<typeof parseNested> | undefined;
     let j = open + 1;
     while (j < close) {
-      const argStart = this.starts[j];
       if (this.isPunct(j, P.Star) || this.isOp(j, OP_STARSTAR)) {
         starred = true;
-        j = this.expression(j + 1).end;
+        j = this.expression(j + 1);
         if (j < 0) break;
       } else if (this.isName(j) && this.isPunct(j + 1, P.Eq)) {
         const key = this.tokText(j);
-        let v: { value: Value; end: number };
+        let end: number;
         if (this.isPunct(j + 2, P.Lt)) {
           // Printed `grad_fn=<AddBackward0>`.
           let k = j + 3;
           while (k < close && !this.isPunct(k, P.Gt)) k++;
-          v = { value: UNKNOWN, end: k + 1 };
+          end = this.parsed(UNKNOWN, k + 1);
         } else {
-          v = this.expression(j + 2);
-          if (v.end < 0) break;
+          end = this.expression(j + 2);
+          if (end < 0) break;
         }
-        (keywords ??= new Map()).set(key, { value: v.value, start: argStart, end: this.ends[v.end - 1] });
-        j = v.end;
+        (keywords ??= new Map<string, Arg>()).set(key, this.value);
+        j = end;
       } else if (dataFirst && count === 0 && this.startsData(j)) {
         const r = parseNested(this.text, this.starts[j], this.literalOptions(j, this.starts[close]));
         if (!r.ok && !isStructural(r.error)) this.literalFailAt = r.error.offset;
@@ -1005,23 +1030,23 @@ class DocumentScanner {
           data = r;
           const v = r.value;
           const value: Value = v.shape.length === 0 ? { kind: 'number', value: v.values[0], isInt: v.elementKind !== 'float' } : { kind: 'array', literal: v, form: 'list' };
-          positional[count++] = { value, start: argStart, end: v.end };
+          positional[count++] = value;
           j = after;
         } else if (!r.ok && isStructural(r.error)) {
           data = r;
-          positional[count++] = { value: UNKNOWN, start: argStart, end: argStart };
+          positional[count++] = UNKNOWN;
           j = this.skipArgument(j, close);
         } else {
-          const v = this.expression(j);
-          if (v.end < 0) break;
-          positional[count++] = { value: v.value, start: argStart, end: this.ends[v.end - 1] };
-          j = v.end;
+          const end = this.expression(j);
+          if (end < 0) break;
+          positional[count++] = this.value;
+          j = end;
         }
       } else {
-        const v = this.expression(j);
-        if (v.end < 0) break;
-        positional[count++] = { value: v.value, start: argStart, end: this.ends[v.end - 1] };
-        j = v.end;
+        const end = this.expression(j);
+        if (end < 0) break;
+        positional[count++] = this.value;
+        j = end;
       }
       if (j === close) break;
       if (!this.isPunct(j, P.Comma)) {
@@ -1031,8 +1056,8 @@ class DocumentScanner {
       j++;
     }
     if (count < most) positional.length = count;
-    const args: Args = { positional, keywords: keywords ?? NO_KEYWORDS, starred };
-    return data ? { args, data } : { args };
+    this.argsData = data;
+    return { positional, keywords: keywords ?? NO_KEYWORDS, starred };
   }
 
   private startsData(j: number): boolean {
@@ -1058,112 +1083,116 @@ class DocumentScanner {
     return j;
   }
 
+  /** A call's value, reporting no item (`callItem` says which item the last call reported). */
+  private noItem(value: Value): Value {
+    this.callItem = -1;
+    return value;
+  }
+
+  /** A call's value, reporting item `index`. */
+  private withItem(value: Value, index: number): Value {
+    this.callItem = index;
+    return value;
+  }
+
   /** The item a call's outcome reports, added; the value with the item's index. */
-  private record(o: CallOutcome, startOffset: number, endOffset: number): { value: Value; item?: number } {
-    if (!o.item) return { value: o.value };
+  private record(o: CallOutcome, startOffset: number, endOffset: number): Value {
+    if (!o.item) return this.noItem(o.value);
     const tensor = o.value.kind === 'tensor' ? o.value : undefined;
     const layer = o.item.layer;
     const printedSize = o.item.kind === 'printed' && o.value.kind === 'seq' && o.value.form === 'size';
     const { kind, form } = o.item;
-    if (!printedSize && !o.item.error && !layer?.error) {
-      // The common shapes as whole literals, as below (keys added later cost a property array each).
-      const item: Item = tensor
-        ? layer ? { kind, start: startOffset, end: endOffset, name: null, form, tensor, layer } : { kind, start: startOffset, end: endOffset, name: null, form, tensor }
-        : layer ? { kind, start: startOffset, end: endOffset, name: null, form, layer } : { kind, start: startOffset, end: endOffset, name: null, form };
-      const index = this.addItem(item);
-      if (kind === 'layer' && layer?.spec.style === 'module' && o.value.kind === 'unknown' && !layer.inputShape) {
-        return { value: { kind: 'layer', layer: layer.spec, itemIndex: index }, item: index };
-      }
-      return { value: o.value, item: index };
-    }
-    const item: Item = { kind: o.item.kind, start: startOffset, end: endOffset, name: null, form: o.item.form };
-    if (tensor) item.tensor = tensor;
-    if (o.item.kind === 'printed' && o.value.kind === 'seq' && o.value.form === 'size') item.size = intTuple(o.value);
-    if (o.item.layer) item.layer = o.item.layer;
-    if (o.item.layer?.error) item.error = o.item.layer.error;
+    const index = this.addItem(kind, startOffset, endOffset, null, form, tensor, layer);
+    const item = this.items.get(index);
+    if (printedSize) item.size = intTuple(o.value);
+    if (layer?.error) item.error = layer.error;
     if (o.item.error) item.error = o.item.error;
-    const index = this.addItem(item);
-    if (o.item.kind === 'layer' && o.item.layer?.spec.style === 'module' && o.value.kind === 'unknown' && !o.item.layer.inputShape) {
-      return { value: { kind: 'layer', layer: o.item.layer.spec, itemIndex: index }, item: index };
+    if (kind === 'layer' && layer?.spec.style === 'module' && o.value.kind === 'unknown' && !layer.inputShape) {
+      return this.withItem({ kind: 'layer', layer: layer.spec, itemIndex: index }, index);
     }
-    return { value: o.value, item: index };
+    return this.withItem(o.value, index);
   }
 
-  private call(callee: Value, pathText: string | undefined, open: number, close: number, startOffset: number): { value: Value; item?: number } {
+  private applicationForm(callee: string): string {
+    let form = this.applicationForms.get(callee);
+    if (form === undefined) {
+      form = `${callee}(…)`;
+      this.applicationForms.set(callee, form);
+    }
+    return form;
+  }
+
+  private call(callee: Value, pathText: string | undefined, open: number, close: number, startOffset: number): Value {
     const endOffset = this.ends[close];
     const path = callee.kind === 'ref' ? canonical(callee.path) : undefined;
 
     if (path && isDataCall(path)) {
-      const { args, data } = this.args(open, close, true);
-      if (this.failedAt >= 0) return { value: UNKNOWN };
+      const args = this.args(open, close, true);
+      const data = this.argsData;
+      if (this.failedAt >= 0) return this.noItem(UNKNOWN);
       if (data && !data.ok) {
-        const index = this.addItem({ kind: path === 'tensor' || path === 'array' ? 'printed' : 'literal', start: startOffset, end: endOffset, name: null, form: path, error: data.error.message, parseError: data.error });
-        return { value: UNKNOWN, item: index };
+        const index = this.addFailedLiteral(path === 'tensor' || path === 'array' ? 'printed' : 'literal', startOffset, endOffset, path, data.error);
+        return this.withItem(UNKNOWN, index);
       }
       const first = args.positional[0];
       const legacy = path.startsWith('torch.') && path.endsWith('Tensor');
       if (data && data.ok && !(legacy && data.value.shape.length === 0)) return this.record(fromData(path, data.value, args.keywords), startOffset, endOffset);
       // Legacy constructors with sizes: torch.Tensor(2, 3).
       if (first && legacy) {
-        const dims = args.positional.map((a) => intOf(a.value));
+        const dims = args.positional.map((a) => intOf(a));
         if (dims.every((d): d is number => d !== undefined && d >= 0)) {
           const made = fromValue(path, { kind: 'number', value: 0, isInt: true }, args.keywords);
           const dtype = made.value.kind === 'tensor' ? made.value.dtype : 'torch.float32';
           return this.record({ value: tensorValue(dims, dtype), item: { kind: 'constructor', form: path } }, startOffset, endOffset);
         }
       }
-      if (!first) return { value: UNKNOWN };
-      const made = fromValue(path, first.value, args.keywords);
+      if (!first) return this.noItem(UNKNOWN);
+      const made = fromValue(path, first, args.keywords);
       if (made.value.kind === 'tensor') return this.record({ value: made.value, item: { kind: 'literal', form: path } }, startOffset, endOffset);
-      return { value: UNKNOWN };
+      return this.noItem(UNKNOWN);
     }
     if (path === 'torch.Size' || path === 'Size') {
-      const { data } = this.args(open, close, true);
-      if (this.failedAt >= 0) return { value: UNKNOWN };
+      this.args(open, close, true);
+      const data = this.argsData;
+      if (this.failedAt >= 0) return this.noItem(UNKNOWN);
       if (data && data.ok) return this.record(sizeFromData(data.value), startOffset, endOffset);
-      return { value: UNKNOWN };
+      return this.noItem(UNKNOWN);
     }
     if (callee.kind === 'layer') {
-      const { args } = this.args(open, close, false);
-      if (this.failedAt >= 0) return { value: UNKNOWN };
-      const input = args.positional[0]?.value ?? UNKNOWN;
+      const args = this.args(open, close, false);
+      if (this.failedAt >= 0) return this.noItem(UNKNOWN);
+      const input = args.positional[0] ?? UNKNOWN;
       const { value, layer } = applyLayer(callee.layer, input);
-      const defining = this.items[callee.itemIndex];
+      const defining = this.items.get(callee.itemIndex);
       // The defining item keeps its first few applications (a layer called in a loop is called once per line).
       if (defining && layer.inputShape && (defining.applications?.length ?? 0) < MAX_APPLICATIONS) {
-        (defining.applications ??= []).push({ offset: startOffset, layer });
+        this.addApplication(defining, new Application(startOffset, layer));
       }
-      const form = `${this.text.slice(startOffset, this.starts[open]).trim()}(…)`;
-      if (!layer.error && value.kind === 'tensor') {
-        // Whole, as below: a key added later costs a property array.
-        return { value, item: this.addItem({ kind: 'layer', start: startOffset, end: endOffset, name: null, form, layer, tensor: value }) };
-      }
-      const item: Item = { kind: 'layer', start: startOffset, end: endOffset, name: null, form, layer };
-      if (layer.error) item.error = layer.error;
-      const index = this.addItem(item);
-      if (value.kind === 'tensor') item.tensor = value;
-      return { value, item: index };
+      const form = this.applicationForm(this.text.slice(startOffset, this.starts[open]).trim());
+      const index = this.addItem('layer', startOffset, endOffset, null, form, value.kind === 'tensor' ? value : undefined, layer);
+      if (layer.error) this.items.get(index).error = layer.error;
+      return this.withItem(value, index);
     }
-    const { args } = this.args(open, close, false);
-    if (this.failedAt >= 0) return { value: UNKNOWN };
-    if (callee.kind === 'method') return { value: method(callee.self, callee.name, args) };
-    if (!path) return { value: UNKNOWN };
+    const args = this.args(open, close, false);
+    if (this.failedAt >= 0) return this.noItem(UNKNOWN);
+    if (callee.kind === 'method') return this.noItem(method(callee.self, callee.name, args));
+    if (!path) return this.noItem(UNKNOWN);
     if (isLayerCall(path)) {
       const out = layerCall(path, pathText ?? path, args);
       // d2l's comp_conv2d(layer, X) applies the layer: its definition reports the application too.
-      const layerArg = args.positional[0]?.value;
+      const layerArg = args.positional[0];
       const report = out.item?.layer;
       if (layerArg?.kind === 'layer' && report?.inputShape && path.endsWith('comp_conv2d')) {
-        const defining = this.items[layerArg.itemIndex];
-        if (defining && (defining.applications?.length ?? 0) < MAX_APPLICATIONS) (defining.applications ??= []).push({ offset: startOffset, layer: report });
+        const defining = this.items.get(layerArg.itemIndex);
+        if (defining && (defining.applications?.length ?? 0) < MAX_APPLICATIONS) this.addApplication(defining, new Application(startOffset, report));
       }
       return this.record(out, startOffset, endOffset);
     }
     const made = construct(path, args);
     if (made) return this.record(made, startOffset, endOffset);
     const f = tensorFunction(path, args);
-    if (f) return { value: f };
-    return { value: UNKNOWN };
+    if (f) return this.noItem(f);
+    return this.noItem(UNKNOWN);
   }
 }
 

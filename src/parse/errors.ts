@@ -131,6 +131,12 @@ export class LineMap {
   }
 
   position(offset: number): { line: number; column: number } {
+    const line = this.lineOf(offset);
+    return { line, column: offset - this.lineStarts()[line - 1] + 1 };
+  }
+
+  /** The 1-based line of `offset` (`position` without its object, for callers that make thousands). */
+  lineOf(offset: number): number {
     const starts = this.lineStarts();
     let lo = 0;
     let hi = starts.length - 1;
@@ -139,7 +145,12 @@ export class LineMap {
       if (starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - starts[lo] + 1 };
+    return lo + 1;
+  }
+
+  /** The 1-based column of `offset`, on its line `line` (from `lineOf`). */
+  columnOf(offset: number, line: number): number {
+    return offset - this.lineStarts()[line - 1] + 1;
   }
 
   /** Offset of a 1-based line and column. */

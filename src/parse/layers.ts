@@ -39,18 +39,35 @@ export interface LayerSpec {
 /** A layer with what is known about it: weights from its arguments, output from an input when known. */
 export interface LayerReport {
   readonly spec: LayerSpec;
-  readonly weightShape: number[] | null;
-  readonly biasShape: number[] | null;
+  readonly weightShape: readonly number[] | null;
+  readonly biasShape: readonly number[] | null;
   readonly params: number | null;
-  readonly inputShape?: number[];
-  readonly outputShape?: number[];
+  readonly inputShape?: readonly number[];
+  readonly outputShape?: readonly number[];
   readonly info?: ConvInfo;
   /** A shape mismatch or bad parameter, said plainly (the engine's message). */
   readonly error?: string;
 }
 
-/** Weight and bias shapes a module's arguments fix (functional calls take them from their operands). */
-export function moduleWeights(spec: LayerSpec): { weightShape: number[] | null; biasShape: number[] | null; params: number | null } {
+type ModuleWeights = { readonly weightShape: readonly number[] | null; readonly biasShape: readonly number[] | null; readonly params: number | null };
+
+/**
+ * The last spec asked about and its weights: a module's item asks, then each application (`conv(X)`)
+ * and `conv.weight` ask again about the same spec, and share its shapes rather than making new ones.
+ */
+let lastSpec: LayerSpec | undefined;
+let lastWeights: ModuleWeights | undefined;
+
+/** Weight and bias shapes a module's arguments fix (functional calls take them from their operands). Shared: not to be modified. */
+export function moduleWeights(spec: LayerSpec): ModuleWeights {
+  if (spec !== lastSpec || !lastWeights) {
+    lastWeights = computeModuleWeights(spec);
+    lastSpec = spec;
+  }
+  return lastWeights;
+}
+
+function computeModuleWeights(spec: LayerSpec): ModuleWeights {
   if (spec.op === 'max_pool2d' || spec.op === 'avg_pool2d') return { weightShape: null, biasShape: null, params: 0 };
   if (spec.style !== 'module' || spec.inChannels === undefined || spec.outChannels === undefined || !spec.kernelSize) {
     return { weightShape: null, biasShape: null, params: null };

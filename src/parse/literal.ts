@@ -36,6 +36,22 @@ export interface NestedLiteral {
   readonly spaceSeparated: boolean;
 }
 
+/**
+ * A parsed literal: made by `new`, not as an object literal, because scan results keep them (their
+ * tensors' `literal`) and V8 pretenures literal sites whose objects survive (see resultObjects.ts).
+ */
+class Literal implements NestedLiteral {
+  constructor(
+    readonly shape: number[],
+    readonly values: Float64Array,
+    readonly offsets: Uint32Array,
+    readonly start: number,
+    readonly end: number,
+    readonly elementKind: ElementKind,
+    readonly spaceSeparated: boolean,
+  ) {}
+}
+
 interface Frame {
   open: number;
   /** 93 `]` or 41 `)`. */
@@ -162,8 +178,9 @@ class LiteralParser {
   ) {
     this.scanner = tokens ? createArrayScanner(text, tokens.arrays, tokens.index, end) : createScanner(text, start, end);
     // Shared with every parse, like FRAMES (a fresh pair per literal reserved 17 slots each at the first push).
-    DIMS.length = 0;
-    STACK.length = 0;
+    // Emptied by pop, not `length = 0`: that drops the backing store, and the first push made a new one.
+    while (DIMS.length > 0) DIMS.pop();
+    while (STACK.length > 0) STACK.pop();
     this.maxElements = limits.maxElements ?? DEFAULT_MAX_ELEMENTS;
     this.maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
   }
@@ -435,15 +452,7 @@ class LiteralParser {
       scratchValues = new Float64Array(SCRATCH_START);
       scratchOffsets = new Uint32Array(SCRATCH_START);
     }
-    return {
-      shape,
-      values,
-      offsets,
-      start: this.start,
-      end,
-      elementKind: this.n === 0 ? 'float' : this.kind,
-      spaceSeparated: this.spaceSeparated,
-    };
+    return new Literal(shape, values, offsets, this.start, end, this.n === 0 ? 'float' : this.kind, this.spaceSeparated);
   }
 
   /** At a `(`: is it `(number)` (a parenthesized scalar rather than a tuple)? Peeks without consuming. */

@@ -7,8 +7,24 @@
 import { stridesOf, tensor as makeTensor, type Tensor } from '../engine/tensor';
 import { numel } from './values';
 
-/** Broadcast shape of two shapes (NumPy rules), or undefined when they do not broadcast. */
-export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] | undefined {
+/** The shape of a scalar (shared: shapes are never modified). */
+export const SCALAR_SHAPE: readonly number[] = [];
+
+/** Whether `small` broadcasts into `big` leaving it as it is (each of its dimensions 1 or the same). */
+function fitsInto(small: readonly number[], big: readonly number[]): boolean {
+  const offset = big.length - small.length;
+  if (offset < 0) return false;
+  for (let i = 0; i < small.length; i++) if (small[i] !== 1 && small[i] !== big[i + offset]) return false;
+  return true;
+}
+
+/**
+ * Broadcast shape of two shapes (NumPy rules), or undefined when they do not broadcast. Usually
+ * one operand's shape itself (`X + 1`, `X * mask`): shapes are shared, so no new array is made.
+ */
+export function broadcastShapes(a: readonly number[], b: readonly number[]): readonly number[] | undefined {
+  if (fitsInto(b, a)) return a;
+  if (fitsInto(a, b)) return b;
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
   // Leading dimensions a shape lacks are 1 (indexed, not read at negative indices: those are
@@ -92,9 +108,7 @@ function wrapDim(dim: number, rank: number): number | undefined {
 export function unsqueezeShape(shape: readonly number[], dim: number): number[] | undefined {
   const d = wrapDim(dim, shape.length + 1);
   if (d === undefined) return undefined;
-  const out = [...shape];
-  out.splice(d, 0, 1);
-  return out;
+  return withAxis(shape, d, 1);
 }
 
 export function squeezeShape(shape: readonly number[], dim?: number): number[] | undefined {
@@ -112,8 +126,15 @@ export function stackShape(shapes: readonly (readonly number[])[], dim: number):
   if (shapes.some((s) => s.length !== first.length || s.some((v, i) => v !== first[i]))) return undefined;
   const d = wrapDim(dim, first.length + 1);
   if (d === undefined) return undefined;
-  const out = [...first];
-  out.splice(d, 0, shapes.length);
+  return withAxis(first, d, shapes.length);
+}
+
+/** `shape` with a new axis of `size` at `d`, as one exact-size array (a splice made a second array, the removed elements). */
+function withAxis(shape: readonly number[], d: number, size: number): number[] {
+  const out: number[] = new Array(shape.length + 1);
+  for (let i = 0; i < d; i++) out[i] = shape[i];
+  out[d] = size;
+  for (let i = d; i < shape.length; i++) out[i + 1] = shape[i];
   return out;
 }
 

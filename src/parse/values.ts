@@ -124,8 +124,12 @@ export function isBoolDtype(dtype: string): boolean {
   return dtype === 'bool' || dtype === 'torch.bool';
 }
 
-/** Values, or a function that makes them when first asked for (most values are never looked at). */
-export type Values = ArrayLike<number> | (() => ArrayLike<number> | undefined);
+/**
+ * Values; a number every element holds (`torch.ones`); or a function that makes them when first
+ * asked for (most values are never looked at). A fill is a number, not a closure: a closure and its
+ * context are two more objects that each kept result holds.
+ */
+export type Values = ArrayLike<number> | number | (() => ArrayLike<number> | undefined);
 
 /** The engine tensor for `values` in `dtype`: integer dtypes truncate, bool maps to 0/1, float32 rounds (as PyTorch does). */
 function build(shape: readonly number[], dtype: string, values: ArrayLike<number>): Tensor | undefined {
@@ -154,19 +158,39 @@ class LazyTensorValue implements TensorValue {
   get data(): Tensor | undefined {
     if (this.cached === null) {
       const values = this.values;
-      const v = typeof values === 'function' ? values() : values;
+      const v = typeof values === 'function' ? values() : typeof values === 'number' ? new Float64Array(numel(this.shape)).fill(values) : values;
       this.cached = v ? build(this.shape, this.dtype, v) : undefined;
       this.values = undefined;
     }
     return this.cached;
   }
+
+  /** False when `data` is certainly undefined (nothing to make it from), without making it. */
+  get knowable(): boolean {
+    return this.cached === null ? this.values !== undefined : this.cached !== undefined;
+  }
 }
 
-/** A tensor value of `shape` and `dtype`; `values` (or a function making them) when known, up to VALUE_CAP elements. */
+/**
+ * A tensor value of `shape` and `dtype`; `values` (or a function making them) when known, up to
+ * VALUE_CAP elements. The shape is kept, not copied: shapes are never modified once made, so values
+ * share them (a name's value, a reshape's source, a layer's output); a copy per value was thousands
+ * of small arrays for the garbage collector to move in every kept result.
+ */
 export function tensorValue(shape: readonly number[], dtype: string, values?: Values, literal?: NestedLiteral): TensorValue {
-  // slice: an exact-size copy (values hold thousands of shapes); `[...shape]` went through the iterator.
-  const own = Array.isArray(shape) ? shape.slice() : Array.from(shape);
-  return new LazyTensorValue(own, dtype, values && numel(own) <= VALUE_CAP ? values : undefined, literal);
+  const own = Array.isArray(shape) ? shape : Array.from(shape);
+  return new LazyTensorValue(own, dtype, values !== undefined && numel(own) <= VALUE_CAP ? values : undefined, literal);
+}
+
+/** Whether `t`'s values may be known: a lazy value derived from a tensor with none has none, and needs no closure. */
+export function knowable(t: TensorValue): boolean {
+  return t instanceof LazyTensorValue ? t.knowable : t.data !== undefined;
+}
+
+/** `t`'s values, read when first asked for (a reshape, a cast); undefined when `t` has none. */
+export function valuesOf(t: TensorValue): Values | undefined {
+  // Its own function: a closure made inside a larger one keeps that one's captured variables too.
+  return knowable(t) ? () => t.data?.data : undefined;
 }
 
 /**

@@ -256,6 +256,17 @@ describe('parse/document: names, scopes and derived shapes', () => {
     assert.equal(get('E')?.dtype, 'torch.bool');
     assert.deepEqual(Array.from(get('E')?.data?.data ?? []), [0, 1]);
   });
+  it('values follow from values: filled tensors, their arithmetic and reductions; none from a tensor whose values are not written', () => {
+    const r = scanDocument('A = torch.zeros(2)\nB = torch.full((2,), 2) * 3\nC = (torch.ones(2, 2) + A).sum()\nX = torch.randn(2, 2)\nY = ((X - 1) ** 2).sum()\nZ = torch.stack((X, X + 1)).reshape(8).float()');
+    const get = (n: string) => r.items.find((i) => i.name === n && i.kind === 'name')?.tensor;
+    assert.deepEqual(Array.from(get('A')?.data?.data ?? []), [0, 0]);
+    assert.deepEqual(Array.from(get('B')?.data?.data ?? []), [6, 6]);
+    assert.deepEqual(Array.from(get('C')?.data?.data ?? []), [4]);
+    assert.deepEqual(get('Y')?.shape, []);
+    assert.equal(get('Y')?.data, undefined);
+    assert.deepEqual(get('Z')?.shape, [8]);
+    assert.equal(get('Z')?.data, undefined);
+  });
   it('shapes that do not fit are not guessed: a reshape of the wrong size, a broadcast mismatch', () => {
     for (const expr of ['X.reshape(4, 4)', 'X + torch.ones(2)', 'X.unsqueeze(5)']) {
       const y = scanDocument(`X = torch.ones(2, 3, 3)\nY = ${expr}`).items.find((i) => i.name === 'Y');

@@ -120,3 +120,34 @@ describe('parse results: independent of later parses', () => {
     assert.deepEqual(read(scanDocument(probe)), before);
   });
 });
+
+describe('parse results: made to die young', () => {
+  it('the objects a result keeps are made by new, not as object literals (V8 pretenures literal sites; see src/parse/resultObjects.ts)', () => {
+    const text = 'X = torch.tensor([[1, 2], [3, 4]])\nconv = nn.Conv2d(1, 2, 2)\nY = conv(X.reshape(1, 1, 2, 2))\nZ = X + 1\n';
+    const r = scanDocument(text);
+    const plain = (o: unknown): boolean => Object.getPrototypeOf(o) === Object.prototype;
+    const conv = r.items.find((it) => it.kind === 'layer' && it.form === 'nn.Conv2d');
+    assert.ok(conv?.applications?.length, 'the module reports its application');
+    for (const it of r.items) {
+      assert.ok(!plain(it), `${it.kind} ${it.form} item`);
+      if (it.boundAt) assert.ok(!plain(it.boundAt), `binding of ${it.name}`);
+      if (it.tensor?.literal) assert.ok(!plain(it.tensor.literal), `literal of ${it.form}`);
+      for (const a of it.applications ?? []) assert.ok(!plain(a), 'application');
+    }
+    for (const b of r.globals.values()) assert.ok(!plain(b), `global ${b.name}`);
+  });
+});
+
+describe('parse results: long documents', () => {
+  it('a document of more items than one chunk holds (4,096) reads as its parts do, and a layer defined at the top hears of applications far below', () => {
+    const block = 'X = torch.ones(1, 2, 8, 8)\nY = X + 1\n';
+    const one = scanDocument(block).items.length;
+    const head = 'conv = nn.Conv2d(2, 3, 3)\n';
+    const r = scanDocument(head + block.repeat(2500) + 'Z = conv(X)\n');
+    assert.equal(r.items.length, scanDocument(head).items.length + 2500 * one + 4, 'the layer; the blocks; Z, conv, X and the application conv(X)');
+    for (let i = 1; i < r.items.length; i++) assert.ok(r.items[i - 1].start <= r.items[i].start, `items in order at ${i}`);
+    const conv = r.items.find((it) => it.kind === 'layer' && it.form === 'nn.Conv2d');
+    assert.deepEqual(conv?.applications?.map((a) => a.layer.outputShape), [[1, 3, 6, 6]]);
+    assert.deepEqual(r.items.find((it) => it.name === 'Z' && it.kind === 'name')?.tensor?.shape, [1, 3, 6, 6]);
+  });
+});

@@ -13,7 +13,7 @@ import { shapesOf, type ShapeRow } from '../../src/cli/shapes';
 const SEEDS = process.env.CONV_LENS_SEEDS ?? join(process.cwd(), '..', 'shared', 'samples', 'seeds');
 
 /** [kind, line, shape] and, for layers, the weight and output shapes (null: not known from the text). */
-type Expected = [kind: string, line: number, shape: number[] | null, layer?: { weight: number[] | null; output: number[] | null; params?: number | null; error?: RegExp }];
+type Expected = [kind: string, line: number, shape: number[] | null, layer?: { weight: readonly number[] | null; output: readonly number[] | null; params?: number | null; error?: RegExp }];
 
 const unknownLayer = { weight: null, output: null };
 

@@ -96,8 +96,9 @@ export function conv2dFloat32(info: ConvInfo, x: Float32Array, w: Float32Array, 
     convDirect(info, x, w, bias, y);
     return true;
   }
-  const input = kern.simd && winogradApplies(info) ? checkWinogradInput(x) : WinogradInput.NonFinite;
-  const winograd = input !== WinogradInput.NonFinite;
+  // Winograd looks at the input first (see checkWinogradInput); null where it does not apply.
+  const input = kern.simd && winogradApplies(info) ? checkWinogradInput(x) : null;
+  const winograd = input === WinogradInput.Plain || input === WinogradInput.HasZeros;
   try {
     if (kern.simd && depthwiseApplies(info)) convDepthwise(kern as SimdKernels, info, x, w, bias, y);
     else if (kern.simd && threaded && pool !== null && pool.ready > 0 && macs >= PARALLEL_MACS && pool.fits(info, winograd)) pool.conv(info, x, w, bias, y, true, winograd);

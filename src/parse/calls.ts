@@ -54,15 +54,14 @@ const ALIASES: Record<string, string> = {
 
 /** `F.conv2d` → `torch.nn.functional.conv2d`; `np.array` → `numpy.array`. */
 export function canonical(path: string): string {
-  let c = path.length <= MEMO_KEY_LENGTH ? CANONICAL.get(path) : undefined;
-  if (c === undefined) {
-    const dot = path.indexOf('.');
-    const head = dot < 0 ? path : path.slice(0, dot);
-    const mapped = ALIASES[head];
-    c = mapped ? mapped + (dot < 0 ? '' : path.slice(dot)) : path;
-    if (path.length <= MEMO_KEY_LENGTH) remember(CANONICAL, path, c);
-  }
-  return c;
+  return memo(CANONICAL, path, unaliased);
+}
+
+function unaliased(path: string): string {
+  const dot = path.indexOf('.');
+  const head = dot < 0 ? path : path.slice(0, dot);
+  const mapped = ALIASES[head];
+  return mapped ? mapped + (dot < 0 ? '' : path.slice(dot)) : path;
 }
 
 /**
@@ -86,15 +85,27 @@ function remember<V>(table: Map<string, V>, key: string, value: V): void {
   table.set(key, value);
 }
 
+/**
+ * `make(key)`, remembered in `table` when the key is short enough. `make` is a module function, not
+ * a closure: a closure would be one more object per call on the scanner's hot path.
+ */
+function memo<V>(table: Map<string, V>, key: string, make: (key: string) => V): V {
+  if (key.length > MEMO_KEY_LENGTH) return make(key);
+  let v = table.get(key);
+  if (v === undefined) {
+    v = make(key);
+    remember(table, key, v);
+  }
+  return v;
+}
+
 /** The reference value for a library name (shared: values are never modified). */
 export function refValue(path: string): RefValue {
-  if (path.length > MEMO_KEY_LENGTH) return { kind: 'ref', path };
-  let r = REFS.get(path);
-  if (r === undefined) {
-    r = { kind: 'ref', path };
-    remember(REFS, path, r);
-  }
-  return r;
+  return memo(REFS, path, newRef);
+}
+
+function newRef(path: string): RefValue {
+  return { kind: 'ref', path };
 }
 
 /** `path.name` as a reference value (shared, like refValue's). */
@@ -298,15 +309,16 @@ const CONSTRUCTORS = new Map<string, ConstructorNames>();
  * Remembered by path: the name, the form (`torch.ones`, `np.zeros`) and the item each call reports
  * are made once, not sliced and built again for every call (each item keeps its form).
  */
-function constructorNames(path: string, torch: boolean, lib: string): ConstructorNames {
-  let names = path.length <= MEMO_KEY_LENGTH ? CONSTRUCTORS.get(path) : undefined;
-  if (names === undefined) {
-    const name = path.slice(lib.length + 1);
-    const form = (torch ? 'torch.' : 'np.') + name;
-    names = { name, made: { kind: 'constructor', form }, unknownShape: { kind: 'constructor', form, error: 'the shape is not known' } };
-    if (path.length <= MEMO_KEY_LENGTH) remember(CONSTRUCTORS, path, names);
-  }
-  return names;
+function constructorNames(path: string): ConstructorNames {
+  return memo(CONSTRUCTORS, path, newConstructorNames);
+}
+
+/** For a `torch.` or `numpy.` path (what `construct` passes). */
+function newConstructorNames(path: string): ConstructorNames {
+  const torch = path.startsWith('torch.');
+  const name = path.slice(torch ? 'torch.'.length : 'numpy.'.length);
+  const form = (torch ? 'torch.' : 'np.') + name;
+  return { name, made: { kind: 'constructor', form }, unknownShape: { kind: 'constructor', form, error: 'the shape is not known' } };
 }
 
 /** A constructor's outcome: its tensor, or, when the shape is not known, the item saying so (a function, not a closure made per call). */
@@ -317,9 +329,8 @@ function constructed(names: ConstructorNames, value: TensorValue | undefined): C
 /** Constructors that take a shape; `undefined` when `path` is not one. */
 export function construct(path: string, args: Args): CallOutcome | undefined {
   const torch = path.startsWith('torch.');
-  const lib = torch ? 'torch' : path.startsWith('numpy.') ? 'numpy' : undefined;
-  if (!lib) return undefined;
-  const names = constructorNames(path, torch, lib);
+  if (!torch && !path.startsWith('numpy.')) return undefined;
+  const names = constructorNames(path);
   const name = names.name;
   const given = args.keywords.get('dtype');
   const explicit = given ? dtypeLabel(given, torch) : undefined;
@@ -475,19 +486,12 @@ const FUNCTION_NAMES = new Map<string, string | null>();
 
 /** `torch.stack` → `stack` (null: not a tensor function's path), remembered: every call of a library name asks. */
 function tensorFunctionName(path: string): string | undefined {
-  let name = path.length <= MEMO_KEY_LENGTH ? FUNCTION_NAMES.get(path) : undefined;
-  if (name === undefined) {
-    let prefix: string | undefined;
-    for (const p of TENSOR_FUNCTION_PREFIXES) {
-      if (path.startsWith(p)) {
-        prefix = p;
-        break;
-      }
-    }
-    name = prefix === undefined ? null : path.slice(prefix.length);
-    if (path.length <= MEMO_KEY_LENGTH) remember(FUNCTION_NAMES, path, name);
-  }
-  return name ?? undefined;
+  return memo(FUNCTION_NAMES, path, unprefixed) ?? undefined;
+}
+
+function unprefixed(path: string): string | null {
+  for (const p of TENSOR_FUNCTION_PREFIXES) if (path.startsWith(p)) return path.slice(p.length);
+  return null;
 }
 
 /** Functions of the torch namespace (and a few NumPy ones) on tensors: `torch.stack`, `torch.matmul` … */

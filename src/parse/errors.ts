@@ -132,7 +132,7 @@ export class LineMap {
 
   position(offset: number): { line: number; column: number } {
     const line = this.lineOf(offset);
-    return { line, column: offset - this.lineStarts()[line - 1] + 1 };
+    return { line, column: this.columnOf(offset, line) };
   }
 
   /** The 1-based line of `offset` (`position` without its object, for callers that make thousands). */

@@ -224,4 +224,29 @@ describe('engine/fast: float32 conv kernels against the definition', () => {
     }
     assert.ok(tested > 150);
   });
+
+  it('max pool 2×2 / stride 2: a NaN at any tap of any window wins, signed-zero ties keep the first tap', () => {
+    // One plane of 2 × 16 floats: 8 windows, one vector step of the kernel. Each tap of each
+    // window in turn holds the special value, the others ordinary numbers.
+    const s: Shape = { n: 1, cin: 1, h: 2, w: 16, cout: 1, kh: 2, kw: 2, sh: 2, sw: 2, dh: 1, dw: 1, pt: 0, pb: 0, pl: 0, pr: 0, groups: 1 };
+    const c = info(s, 'max_pool2d', false);
+    for (let window = 0; window < 8; window++) {
+      for (let tap = 0; tap < 4; tap++) {
+        const at = (tap >> 1) * 16 + 2 * window + (tap & 1);
+        const x = new Float32Array(32).map((_, i) => 1 + (i % 7)); // no zero maximum: that alone takes the careful path
+        x[at] = NaN;
+        const y = new Float32Array(8);
+        assert.equal(maxPool2dFloat32(c, x, y), true);
+        assert.ok(Number.isNaN(y[window]), `NaN at tap ${tap} of window ${window}: got ${y[window]}`);
+        // -0 at one tap, +0 at the others (and the reverse): the first in row-major order wins.
+        for (const [lone, rest] of [[-0, 0], [0, -0]]) {
+          x.fill(-1);
+          for (let t = 0; t < 4; t++) x[(t >> 1) * 16 + 2 * window + (t & 1)] = t === tap ? lone : rest;
+          assert.equal(maxPool2dFloat32(c, x, y), true);
+          const want = tap === 0 ? lone : rest;
+          assert.ok(Object.is(y[window], want), `zeros, ${Object.is(lone, -0) ? '-0' : '+0'} at tap ${tap} of window ${window}: got ${y[window]}`);
+        }
+      }
+    }
+  });
 });

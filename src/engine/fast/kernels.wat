@@ -641,13 +641,16 @@
     (local.get $m))
 
   ;; The common 2×2 window, stride 2, no dilation: 8 outputs per step. Rows are maxed first, then
-  ;; even and odd columns are split out and maxed, so each input is loaded once. f32x4.max gives
-  ;; PyTorch's answer (NaN included) except for a zero maximum, where PyTorch keeps the first zero's
-  ;; sign: steps with a zero maximum are redone in PyTorch's order by $first_max_2x2.
+  ;; even and odd columns are split out and maxed, so each input is loaded once. f32x4.pmax(a, b)
+  ;; (b if a < b, else a: one x86 instruction, where f32x4.max takes about eight) keeps the earlier
+  ;; tap on ties and a NaN earlier tap, as PyTorch does; it misses a NaN in the later tap, and may
+  ;; pick the wrong sign of a zero maximum. Steps with a NaN input (the sum of the inputs is NaN)
+  ;; or a zero maximum are redone in PyTorch's order by $first_max_2x2.
   (func (export "max_pool_2x2s2") (param $dst i32) (param $img i32) (param $planes i32) (param $planeStep i32)
                                   (param $oh i32) (param $ow i32) (param $rowStep i32) (param $dilRow i32)
     (local $y i32) (local $x i32) (local $s i32) (local $t i32) (local $m0 v128) (local $m1 v128)
-    (local $m2 v128) (local $m3 v128)
+    (local $m2 v128) (local $m3 v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128) (local $sum v128)
     (loop $plane
       (local.set $y (i32.const 0))
       (loop $rows
@@ -655,18 +658,29 @@
         (local.set $x (i32.const 0))
         (loop $blocks
           (local.set $t (i32.add (local.get $s) (local.get $dilRow)))
-          (local.set $m0 (f32x4.max (v128.load (local.get $s)) (v128.load (local.get $t))))
-          (local.set $m1 (f32x4.max (v128.load offset=16 (local.get $s)) (v128.load offset=16 (local.get $t))))
-          (local.set $m2 (f32x4.max (v128.load offset=32 (local.get $s)) (v128.load offset=32 (local.get $t))))
-          (local.set $m3 (f32x4.max (v128.load offset=48 (local.get $s)) (v128.load offset=48 (local.get $t))))
-          (local.set $m0 (f32x4.max
+          (local.set $a0 (v128.load (local.get $s)))
+          (local.set $a1 (v128.load offset=16 (local.get $s)))
+          (local.set $a2 (v128.load offset=32 (local.get $s)))
+          (local.set $a3 (v128.load offset=48 (local.get $s)))
+          (local.set $b0 (v128.load (local.get $t)))
+          (local.set $b1 (v128.load offset=16 (local.get $t)))
+          (local.set $b2 (v128.load offset=32 (local.get $t)))
+          (local.set $b3 (v128.load offset=48 (local.get $t)))
+          (local.set $sum (f32x4.add (f32x4.add (f32x4.add (local.get $a0) (local.get $b0)) (f32x4.add (local.get $a1) (local.get $b1)))
+                                     (f32x4.add (f32x4.add (local.get $a2) (local.get $b2)) (f32x4.add (local.get $a3) (local.get $b3)))))
+          (local.set $m0 (f32x4.pmax (local.get $a0) (local.get $b0)))
+          (local.set $m1 (f32x4.pmax (local.get $a1) (local.get $b1)))
+          (local.set $m2 (f32x4.pmax (local.get $a2) (local.get $b2)))
+          (local.set $m3 (f32x4.pmax (local.get $a3) (local.get $b3)))
+          (local.set $m0 (f32x4.pmax
             (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $m0) (local.get $m1))
             (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $m0) (local.get $m1))))
-          (local.set $m2 (f32x4.max
+          (local.set $m2 (f32x4.pmax
             (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $m2) (local.get $m3))
             (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $m2) (local.get $m3))))
-          (if (v128.any_true (v128.or (f32x4.eq (local.get $m0) (v128.const f32x4 0 0 0 0))
-                                      (f32x4.eq (local.get $m2) (v128.const f32x4 0 0 0 0))))
+          (if (v128.any_true (v128.or (f32x4.ne (local.get $sum) (local.get $sum))
+                                      (v128.or (f32x4.eq (local.get $m0) (v128.const f32x4 0 0 0 0))
+                                               (f32x4.eq (local.get $m2) (v128.const f32x4 0 0 0 0)))))
             (then
               (local.set $m0 (call $first_max_2x2 (local.get $s) (local.get $t)))
               (local.set $m2 (call $first_max_2x2 (i32.add (local.get $s) (i32.const 32)) (i32.add (local.get $t) (i32.const 32))))))

@@ -2,7 +2,7 @@
  * `npm run bench` (`-- --json` for JSON): workloads W1–W8 of ../shared/notes/performance.md on
  * Conv Lens and, in the same run, on its peers; then every bench/*.bench.ts module's rows.
  * Options: --only W2,W5 (workloads), --engines tfjs-wasm,conv-lens (substrings), --quick (fewer samples).
- * Internal: --child <ort-t2|fma|memory> runs one part in a fresh process and prints its rows as JSON.
+ * Internal: --child <ort-t2|fma|memory|tile> runs one part in a fresh process and prints its rows as JSON.
  * As a worker_threads helper (conv-lens t2) this same bundle serves the engine's threads instead.
  */
 import { spawnSync } from 'node:child_process';
@@ -12,10 +12,11 @@ import { join } from 'node:path';
 import { conv2d, type Tensor } from '../src/engine';
 import { fastHeapBytes, hasRelaxedSimd, setFastMode, threadsReady, useThreads } from '../src/engine/fast';
 import { engineRunner, kernelRunner } from './engineRunners';
+import { tileCeiling } from './limits.bench';
 import { nodeThreadHost, runHelperIfWorker } from './nodeThreads';
 import { ortRunner, tfjsRunner, type Runner } from './peers';
 import { table, type Row } from './report';
-import { measure, type TimingOptions } from './timing';
+import { measure, type Timing, type TimingOptions } from './timing';
 import { convData, gflop, poolGigabytes, workloads, type Workload } from './workloads';
 
 const args = process.argv.slice(2);
@@ -37,10 +38,10 @@ const log = (s: string) => {
 const selected = workloads.filter((w) => !onlyWorkloads || onlyWorkloads.includes(w.id));
 const wanted = (engine: string) => !onlyEngines || onlyEngines.some((e) => engine.includes(e));
 
-function rowFor(w: Workload, engine: string, ms: number, cpuMs: number, note?: string): Row {
-  const row: Row = { suite: 'conv', workload: w.id, engine, ms, cpuMs };
-  if (w.kind === 'conv' && w.id !== 'W1') Object.assign(row, { rate: gflop(w) / (ms / 1000), unit: 'GFLOP/s' });
-  if (w.kind === 'maxpool') Object.assign(row, { rate: poolGigabytes(w) / (ms / 1000), unit: 'GB/s' });
+function rowFor(w: Workload, engine: string, t: Timing, note?: string): Row {
+  const row: Row = { suite: 'conv', workload: w.id, engine, ms: t.wall, cpuMs: t.cpu, faults: t.faults };
+  if (w.kind === 'conv' && w.id !== 'W1') Object.assign(row, { rate: gflop(w) / (t.wall / 1000), unit: 'GFLOP/s' });
+  if (w.kind === 'maxpool') Object.assign(row, { rate: poolGigabytes(w) / (t.wall / 1000), unit: 'GB/s' });
   if (note) row.note = note;
   return row;
 }
@@ -76,9 +77,9 @@ async function measureRunner(runner: Runner, list: readonly Workload[]): Promise
     }
     const t = await measure(call, timing);
     runner.release();
-    rows.push(rowFor(w, runner.engine, t.wall, t.cpu, note));
+    rows.push(rowFor(w, runner.engine, t, note));
     const show = (ms: number) => (ms < 0.01 ? `${(ms * 1000).toFixed(2)} µs` : `${ms.toFixed(3)} ms`);
-    log(`  ${runner.engine.padEnd(24)} ${w.id}  ${show(t.wall)} (CPU ${show(t.cpu)})${note ? `  (${note})` : ''}`);
+    log(`  ${runner.engine.padEnd(24)} ${w.id}  ${show(t.wall)} (CPU ${show(t.cpu)}, ${t.faults.toFixed(0)} page faults)${note ? `  (${note})` : ''}`);
   }
   return rows;
 }
@@ -125,6 +126,7 @@ async function childMain(name: string): Promise<void> {
   let rows: Row[] = [];
   if (name === 'ort-t2') rows = await measureRunner(ortRunner(2), selected);
   if (name === 'memory') rows = await memoryRows();
+  if (name === 'tile') rows = await tileCeiling('FMA');
   if (name === 'fma') {
     // Relaxed SIMD is on by default where the extension runs (VS Code, Chrome ≥ 114, Node ≥ 22).
     if (!hasRelaxedSimd()) throw new Error('relaxed SIMD is off in this child');
@@ -213,6 +215,7 @@ async function main(): Promise<void> {
   console.log('\n### Single-threaded engines by CPU time (less sensitive to other load)\n');
   console.log('`conv-lens t1 kernel`: the fast path alone, into a preallocated output (no fresh pages to fault in).\n');
   console.log(table(single, (w) => ratios(single, w, (r) => r.cpuMs ?? r.ms), (r) => r.cpuMs));
+  console.log(`\n${faultLine(rows)}`);
   for (const r of extra.filter((x) => x.suite === 'memory')) console.log(`\nMemory: ${r.note}`);
   for (const suite of new Set(extra.filter((x) => x.suite !== 'memory').map((x) => x.suite))) {
     console.log(`\n## ${suite}\n`);
@@ -221,6 +224,20 @@ async function main(): Promise<void> {
 }
 
 const isPeer = (engine: string) => !engine.startsWith('conv-lens');
+
+/**
+ * Page faults per call of the public call and of the kernel alone: the difference is the fresh
+ * output's pages (and whatever else a call maps anew), which the kernel row does not pay.
+ */
+function faultLine(rows: readonly Row[]): string {
+  const of = (w: string, engine: string) => rows.find((r) => r.workload === w && r.engine === engine)?.faults;
+  const cells = [...new Set(rows.map((r) => r.workload))].flatMap((w) => {
+    const pub = of(w, 'conv-lens t1');
+    const kernel = of(w, 'conv-lens t1 kernel');
+    return pub === undefined ? [] : [`${w} ${pub.toFixed(0)}${kernel === undefined ? '' : ` / ${kernel.toFixed(0)}`}`];
+  });
+  return `Page faults per call, conv-lens t1 / t1 kernel: ${cells.join(', ')}.`;
+}
 
 /** Ratios of Conv Lens to the best peer: single thread against single-thread peers, t2 against all. */
 function ratios(rows: readonly Row[], workload: string, time: (r: Row) => number = (r) => r.ms): Record<string, string> {

@@ -14,6 +14,8 @@ export interface Row {
   ms: number;
   /** Median CPU milliseconds per call, for single-threaded engines on a busy machine. */
   cpuMs?: number;
+  /** Median minor page faults per call. */
+  faults?: number;
   /** Throughput in `unit`, when meaningful. */
   rate?: number;
   /** 'GFLOP/s', 'GB/s', 'MB/s', … */

@@ -150,8 +150,9 @@ function checkSpatialNotEmpty(op: string, shape: readonly number[], n: number, c
 
 /**
  * The checks conv2d and conv_transpose2d share, in the order PyTorch reports them: input rank,
- * weight rank (`layout` names the weight's axes in the message), empty input, groups, stride and
- * dilation read per axis. Each resolver then checks what is its own.
+ * weight rank (`layout` names the weight's axes in the message), empty input, groups, then stride,
+ * dilation and kernel size (the weight's last two axes) positive. Each resolver then checks what
+ * is its own.
  */
 function resolveConvCommon(
   op: string,
@@ -169,6 +170,9 @@ function resolveConvCommon(
   if (!Number.isInteger(groups) || groups <= 0) throw new EngineError(op, l10n.t('groups must be a positive whole number (got {0})', groups));
   const [strideHeight, strideWidth] = sameAxes(op, 'stride', options.stride, 1);
   const [dilationHeight, dilationWidth] = sameAxes(op, 'dilation', options.dilation, 1);
+  checkPositive(op, 'stride', [strideHeight, strideWidth]);
+  checkPositive(op, 'dilation', [dilationHeight, dilationWidth]);
+  checkPositive(op, 'kernel size', [weightShape[2], weightShape[3]]);
   return { batch, inChannels, inHeight, inWidth, weight: weightShape, groups, strideHeight, strideWidth, dilationHeight, dilationWidth };
 }
 
@@ -185,9 +189,6 @@ export function convInfo(
   const { batch, inChannels, inHeight, inWidth, weight, groups, strideHeight, strideWidth, dilationHeight, dilationWidth } =
     resolveConvCommon(op, inputShape, weightShape, '[C_out, C_in / groups, kH, kW]', options);
   const [outChannels, weightInChannels, kernelHeight, kernelWidth] = weight;
-  checkPositive(op, 'stride', [strideHeight, strideWidth]);
-  checkPositive(op, 'dilation', [dilationHeight, dilationWidth]);
-  checkPositive(op, 'kernel size', [kernelHeight, kernelWidth]);
   if (outChannels <= 0) throw new EngineError(op, l10n.t('the weight has no output channels (weight {0})', shapeText(weightShape)));
   if (outChannels % groups !== 0) {
     throw new EngineError(op, l10n.t('groups={0} must divide the {1} output channels (weight {2})', groups, outChannels, shapeText(weightShape)));
@@ -313,9 +314,6 @@ export function convTransposeInfo(
     resolveConvCommon(op, inputShape, weightShape, '[C_in, C_out / groups, kH, kW]', options);
   const [weightInChannels, outChannelsPerGroup, kernelHeight, kernelWidth] = weight;
   const [outputPaddingHeight, outputPaddingWidth] = sameAxes(op, 'output_padding', options.outputPadding, 0);
-  checkPositive(op, 'stride', [strideHeight, strideWidth]);
-  checkPositive(op, 'dilation', [dilationHeight, dilationWidth]);
-  checkPositive(op, 'kernel size', [kernelHeight, kernelWidth]);
   checkIntegers(op, 'output_padding', [outputPaddingHeight, outputPaddingWidth]);
   if (weightInChannels !== inChannels) {
     throw new EngineError(op, l10n.t('input has {0} channels but the weight expects {1} (weight {2})', inChannels, weightInChannels, shapeText(weightShape)));

@@ -117,6 +117,22 @@ describe('engine/fast: float32 conv kernels against the definition', () => {
       [kind([1, 2]), kind([1, 2, 0]), kind([-0, 1]), kind([1, Infinity]), kind([0, -Infinity]), kind([2, 3, NaN]), kind([1e-30, 1e-30])],
       [WinogradInput.Plain, WinogradInput.HasZeros, WinogradInput.HasZeros, WinogradInput.NonFinite, WinogradInput.NonFinite, WinogradInput.NonFinite, WinogradInput.Plain],
     );
+    // Longer inputs go eight values a step as products of four: every position, the extremes of
+    // float32 (a product of the smallest must not underflow to a false zero), ±inf beside a zero.
+    const tiny = 1.401298464324817e-45, huge = 3.4028234663852886e38;
+    for (const fill of [tiny, huge, -huge, 1]) {
+      for (let at = 0; at < 19; at++) {
+        const v = new Array<number>(19).fill(fill);
+        assert.equal(kind(v), WinogradInput.Plain, `all ${fill}`);
+        for (const [value, want] of [[0, WinogradInput.HasZeros], [-0, WinogradInput.HasZeros], [Infinity, WinogradInput.NonFinite], [NaN, WinogradInput.NonFinite]] as const) {
+          v[at] = value;
+          assert.equal(kind(v), want, `${value} at ${at} among ${fill}`);
+        }
+        v[at] = -Infinity;
+        v[at ^ 1] = 0; // -inf · 0 in one product is NaN, still not finite
+        assert.equal(kind(v), WinogradInput.NonFinite, `-inf and 0 at ${at}`);
+      }
+    }
     const s: Shape = { n: 1, cin: 8, h: 12, w: 16, cout: 16, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1 };
     const c = info(s);
     assert.ok(winogradApplies(c));

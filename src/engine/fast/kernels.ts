@@ -64,6 +64,13 @@ export interface SimdKernels extends Kernels {
    * bytes apart (channels outPlane bytes apart).
    */
   winoOut(out: number, m: number, bias: number, channels: number, ldc: number, xiStep: number, steps: number, outPlane: number, outRow: number): void;
+  /**
+   * Winograd's weight transform U = G·g·Gᵀ of one 3×3 block for 4 output channels (oStride bytes
+   * apart) and n input channels (ciStride bytes apart, their 4 channels' U 16 bytes apart at dst):
+   * taps of the block past rv rows or cv columns (kw4 bytes a row) count as 0; element ξ of U
+   * goes to dst + ξ·xiStep.
+   */
+  winoWeights(dst: number, src: number, n: number, oStride: number, ciStride: number, kw4: number, rv: number, cv: number, xiStep: number): void;
   /** The 2×2 window with stride 2 along the width and no dilation (dilRow: bytes to the window's second row). */
   maxPool2x2(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, dilRow: number): void;
 }

@@ -18,6 +18,7 @@ interface Exports {
   phases2(dst: number, src: number, planes: number, hp: number, wp: number, wq: number): void;
   max_pool_2x2s2(dst: number, img: number, planes: number, planeStep: number, oh: number, ow: number, rowStep: number, dilRow: number): void;
   wino_in(dst: number, p0: number, p1: number, planes: number, planeStep: number, rowStep: number, steps: number, col0: number, panelStep: number, xiStep: number): void;
+  wino_weights(dst: number, src: number, n: number, oStride: number, ciStride: number, kw4: number, rv: number, cv: number, xiStep: number): void;
   wino_out(out: number, m: number, bias: number, channels: number, ldc: number, xiStep: number, steps: number, outPlane: number, outRow: number): void;
 }
 
@@ -111,6 +112,9 @@ export class WasmKernels implements SimdKernels {
   }
   winoIn(dst: number, p0: number, p1: number, planes: number, planeStep: number, rowStep: number, steps: number, col0: number, panelStep: number, xiStep: number): void {
     this.x.wino_in(dst, p0, p1, planes, planeStep, rowStep, steps, col0, panelStep, xiStep);
+  }
+  winoWeights(dst: number, src: number, n: number, oStride: number, ciStride: number, kw4: number, rv: number, cv: number, xiStep: number): void {
+    this.x.wino_weights(dst, src, n, oStride, ciStride, kw4, rv, cv, xiStep);
   }
   winoOut(out: number, m: number, bias: number, channels: number, ldc: number, xiStep: number, steps: number, outPlane: number, outRow: number): void {
     this.x.wino_out(out, m, bias, channels, ldc, xiStep, steps, outPlane, outRow);

@@ -199,7 +199,11 @@ async function main(): Promise<void> {
     if (wanted('conv-lens t1 FMA') || wanted('conv-lens t2 FMA')) rows.push(...child('fma', w.id, ['--experimental-wasm-relaxed-simd']));
   }
   const loadAfterConv = load();
-  const extra = [...(selected.some((w) => w.id === 'W2') ? child('memory', 'W2') : []), ...(await moduleRows())];
+  const extra = [
+    ...(selected.some((w) => w.id === 'W2') ? child('memory', 'W2') : []),
+    ...(await moduleRows()),
+    ...child('tile', selected[0]?.id ?? 'W1', ['--experimental-wasm-relaxed-simd']), // limits.bench.ts's tile, with FMA
+  ];
   if (json) {
     console.log(JSON.stringify({ node: process.version, load: loadAfterConv, rows: [...rows, ...extra] }, null, 2));
     return;

@@ -1,11 +1,10 @@
 /**
  * What this machine allows, measured in the same run as the workloads, so that a shortfall can be
  * read against it rather than against another machine's figures: the GEMM tile alone, on data in
- * L1, is the most any dense conv path here can reach per thread (separate multiplies and adds;
- * with relaxed SIMD's fused multiply-add in a child process). The other limit, the page faults of
+ * L1, is the most any dense conv path here can reach per thread (separate multiplies and adds
+ * here; index.ts adds the same with relaxed SIMD's fused multiply-add, from a child process). The other limit, the page faults of
  * a fresh output, is counted per call with each workload (timing.ts).
  */
-import { spawnSync } from 'node:child_process';
 import { simdKernels, hasRelaxedSimd } from '../src/engine/fast';
 import { measure } from './timing';
 import type { Row } from './report';
@@ -26,19 +25,8 @@ export async function tileCeiling(label: string): Promise<Row[]> {
   return [{ suite: SUITE, workload: 'GEMM 4×8 tile, data in L1', engine: label, ms: t.cpu, rate: flop / (t.cpu * 1e6), unit: 'GFLOP/s' }];
 }
 
-/** The tile with relaxed SIMD, in a child Node started with the flag (`--child tile` in index.ts). */
-function fmaTileCeiling(): Row[] {
-  const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', __filename, '--child', 'tile'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  try {
-    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Row[];
-  } catch {
-    return [];
-  }
-}
-
 export async function run(): Promise<Row[]> {
-  const label = hasRelaxedSimd() ? 'FMA' : 'multiply + add';
-  const rows = [...(await tileCeiling(label)), ...(hasRelaxedSimd() ? [] : fmaTileCeiling())];
+  const rows = await tileCeiling(hasRelaxedSimd() ? 'FMA' : 'multiply + add');
   for (const r of rows) console.log(`  ${r.workload.padEnd(40)} ${r.engine.padEnd(16)} ${r.ms.toFixed(4)} ms CPU${r.rate ? `  ${r.rate.toFixed(1)} ${r.unit}` : ''}`);
   return rows;
 }

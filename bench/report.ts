@@ -24,11 +24,11 @@ export interface Row {
   note?: string;
 }
 
-/** `ms / rate` as the notes print it; a row without a rate under 1 ms (W1) in µs. */
+/** `ms / rate` as the notes print it; under 10 µs (or under 1 ms without a rate, as W1) in µs. */
 export function formatCell(row: Row | undefined, ms = row?.ms): string {
   if (!row || ms === undefined) return '—';
   if (row.rate === undefined) return ms < 1 ? `${(ms * 1000).toFixed(2)} µs` : ms.toFixed(2);
-  const time = ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
+  const time = ms < 0.01 ? `${(ms * 1000).toFixed(2)} µs` : ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
   return `${time} / ${((row.rate * row.ms) / ms).toFixed(1)}`;
 }
 

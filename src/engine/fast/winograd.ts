@@ -111,10 +111,11 @@ export function restoreZeroWindows(info: ConvInfo, x: Float32Array, bias: Float3
 /**
  * U = G·g·Gᵀ, G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1], of the 3×3 block of taps of weight row `from`
  * (kh×kw floats) at (dy, dx), taps outside the kernel 0; element ξ = 4·r + s goes to u[at + ξ·step].
+ * The scalar form of the wino_weights kernel, for a last group of fewer than 4 output channels.
  */
 function transformWeights(w: Float32Array, from: number, kh: number, kw: number, dy: number, dx: number, u: Float32Array, at: number, step: number): void {
   const tap = (i: number, j: number) => (dy + i < kh && dx + j < kw ? w[from + (dy + i) * kw + dx + j] : 0);
-  // Columns of G·g (4 rows each), then U's rows from them: scalar code, no arrays (W2: 40,000 calls).
+  // Columns of G·g (4 rows each), then U's rows from them, in float64 as the kernel does.
   for (let c = 0; c < 3; c++) {
     const a = tap(0, c), b = tap(1, c), d = tap(2, c);
     gCol[4 * c] = a;
